@@ -1,0 +1,184 @@
+//! Errors of the AWS adapters, mapped to the IPC error shape with what to do next.
+
+use slipway_core::{ErrorBody, ErrorCode};
+
+/// What went wrong reaching or using AWS.
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    #[error("the AWS config files cannot be read: {0}")]
+    ConfigInvalid(String),
+    #[error("profile '{name}' is not defined")]
+    ProfileNotFound { name: String, known: Vec<String> },
+    #[error("profile '{profile}' needs an SSO login")]
+    SsoLoginRequired { profile: String, detail: String },
+    #[error("no credentials for profile '{profile}'")]
+    CredentialsMissing { profile: String, detail: String },
+    #[error("AWS rejected the credentials of profile '{profile}': {code}")]
+    CredentialsInvalid {
+        profile: String,
+        code: String,
+        detail: String,
+    },
+    #[error("no region is set for profile '{profile}'")]
+    RegionMissing { profile: String },
+    #[error("'{0}' is not an AWS region name")]
+    RegionInvalid(String),
+    #[error("cannot reach {endpoint}: {detail}")]
+    Unreachable {
+        endpoint: String,
+        detail: String,
+        practice: bool,
+    },
+    #[error("region {region} has no default VPC")]
+    NoDefaultVpc { region: String },
+    #[error("{service}.{operation} failed: {code}: {detail}")]
+    Call {
+        service: &'static str,
+        operation: &'static str,
+        code: String,
+        detail: String,
+    },
+}
+
+impl From<&AwsError> for ErrorBody {
+    fn from(e: &AwsError) -> Self {
+        use AwsError::*;
+        match e {
+            ConfigInvalid(detail) => ErrorBody::new(
+                ErrorCode::AwsConfigInvalid,
+                format!("Your AWS config files cannot be read: {detail}"),
+                "Fix the line named above in ~/.aws/config or ~/.aws/credentials (every setting must sit under a [profile name] header), or run `aws configure` to rewrite them.",
+            ),
+            ProfileNotFound { name, known } => ErrorBody::new(
+                ErrorCode::AwsProfileNotFound,
+                format!("There is no AWS profile named '{name}'."),
+                if known.is_empty() {
+                    "No profiles are defined yet: run `aws configure --profile NAME`, or use the built-in practice profile.".to_string()
+                } else {
+                    format!("Pick one of: {}, or create it with `aws configure --profile {name}`.", known.join(", "))
+                },
+            ),
+            SsoLoginRequired { profile, detail } => ErrorBody::new(
+                ErrorCode::AwsSsoLoginRequired,
+                format!("Profile '{profile}' signs in through IAM Identity Center (SSO) and its session is missing or expired ({detail})."),
+                format!("Run `aws sso login --profile {profile}` in a terminal, then connect again."),
+            ),
+            CredentialsMissing { profile, detail } => ErrorBody::new(
+                ErrorCode::AwsCredentialsMissing,
+                format!("No AWS credentials were found for profile '{profile}' ({detail})."),
+                format!("Run `aws configure --profile {profile}` to add access keys, or choose another profile."),
+            ),
+            CredentialsInvalid { profile, code, detail } => ErrorBody::new(
+                ErrorCode::AwsCredentialsInvalid,
+                format!("AWS rejected the credentials of profile '{profile}': {code} ({detail})."),
+                "The keys may be deleted, rotated or expired: create new access keys in IAM and run `aws configure` again.",
+            ),
+            RegionMissing { profile } => ErrorBody::new(
+                ErrorCode::AwsRegionMissing,
+                format!("No region is set for profile '{profile}'."),
+                format!("Choose a region in Settings, or run `aws configure set region ap-southeast-1 --profile {profile}`."),
+            ),
+            RegionInvalid(region) => ErrorBody::new(
+                ErrorCode::InvalidInput,
+                format!("'{region}' is not an AWS region name."),
+                "Use a region code such as ap-southeast-1 or us-east-1.",
+            ),
+            Unreachable { endpoint, detail, practice } => ErrorBody::new(
+                if *practice { ErrorCode::PracticeStackDown } else { ErrorCode::AwsUnreachable },
+                format!("Cannot reach {endpoint}: {detail}"),
+                if *practice {
+                    "Start the practice stack with `scripts/practice start` (from the Slipway folder).".to_string()
+                } else {
+                    "Check your network connection and any proxy settings (HTTPS_PROXY).".to_string()
+                },
+            ),
+            NoDefaultVpc { region } => ErrorBody::new(
+                ErrorCode::NoDefaultVpc,
+                format!("Region {region} has no default VPC, so there is no ready-made network to put the service in."),
+                "Create one with `aws ec2 create-default-vpc`, or pick a VPC and at least two subnets in different zones in the Service step.",
+            ),
+            Call { service, operation, code, detail } => ErrorBody::new(
+                ErrorCode::AwsCallFailed,
+                format!("{service} {operation} failed: {code}: {detail}"),
+                "Read AWS's message above; the History screen lists every call Slipway made.",
+            ),
+        }
+    }
+}
+
+impl From<AwsError> for ErrorBody {
+    fn from(e: AwsError) -> Self {
+        ErrorBody::from(&e)
+    }
+}
+
+/// Classifies an SDK error of any operation into an `AwsError`.
+pub fn classify<E, R>(
+    err: aws_smithy_runtime_api::client::result::SdkError<E, R>,
+    service: &'static str,
+    operation: &'static str,
+    profile: &str,
+    endpoint: &str,
+    practice: bool,
+) -> AwsError
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_smithy_runtime_api::client::result::SdkError;
+    use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+    match &err {
+        SdkError::DispatchFailure(d) => {
+            let detail = if d.is_timeout() {
+                "timed out".to_string()
+            } else if d.is_io() {
+                "connection failed".to_string()
+            } else {
+                "the request could not be sent".to_string()
+            };
+            AwsError::Unreachable {
+                endpoint: endpoint.to_string(),
+                detail,
+                practice,
+            }
+        }
+        SdkError::TimeoutError(_) => AwsError::Unreachable {
+            endpoint: endpoint.to_string(),
+            detail: "timed out".into(),
+            practice,
+        },
+        _ => {
+            let code = err.code().unwrap_or("Unknown").to_string();
+            let detail = err
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{err}"));
+            const AUTH: &[&str] = &[
+                "InvalidClientTokenId",
+                "SignatureDoesNotMatch",
+                "ExpiredToken",
+                "UnrecognizedClientException",
+                "AuthFailure",
+                "InvalidAccessKeyId",
+            ];
+            if AUTH.contains(&code.as_str()) {
+                AwsError::CredentialsInvalid {
+                    profile: profile.to_string(),
+                    code,
+                    detail,
+                }
+            } else {
+                AwsError::Call {
+                    service,
+                    operation,
+                    code,
+                    detail,
+                }
+            }
+        }
+    }
+}

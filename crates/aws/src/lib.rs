@@ -1,0 +1,14 @@
+//! AWS adapters over the real aws-sdk crates. One `SdkConfig` per connection; in practice mode
+//! every client points at the local emulator by endpoint URL. Every call is journaled by one
+//! interceptor (see `journal`), which is also where redaction happens.
+
+pub mod connection;
+pub mod ec2;
+pub mod ecs;
+pub mod error;
+pub mod journal;
+pub mod practice;
+pub mod profiles;
+
+pub use connection::{ConnectRequest, Connection};
+pub use error::AwsError;

@@ -1,0 +1,143 @@
+//! `slipway`: the headless face of Slipway's engine. Same operations as the desktop app, with
+//! exit codes and `--json` output that scripts can rely on.
+//!
+//! Exit codes: 0 success; 1 the operation ran and found a failure (a doctor check failed);
+//! 2 bad usage or input; 3 the environment is not usable (store, config files).
+
+mod output;
+
+use clap::{Parser, Subcommand};
+use slipway_aws::connection::ConnectRequest;
+use slipway_core::connection::{PracticeStack, PRACTICE_PROFILE};
+
+// The CLI shares the desktop app's data folder: same identifier, same rule.
+use slipway_core::ErrorBody;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The app identifier: the CLI shares the desktop app's data folder.
+const APP_IDENTIFIER: &str = "dev.slipway.desktop";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "slipway",
+    version,
+    about = "From a folder of code to a monitored AWS container deployment"
+)]
+struct Cli {
+    /// The connection profile: `practice` (the local practice stack) or an AWS profile name.
+    #[arg(long, global = true, env = "SLIPWAY_PROFILE", default_value = PRACTICE_PROFILE)]
+    profile: String,
+    /// The AWS region, overriding the profile's own.
+    #[arg(long, global = true)]
+    region: Option<String>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Where Slipway keeps its store (defaults to the platform's app-data folder).
+    #[arg(long, global = true, env = "SLIPWAY_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check Docker, the AWS settings and the practice stack, with a fix for each failure.
+    Doctor,
+    /// List the connection profiles Slipway can use.
+    Profiles,
+}
+
+/// What the CLI tells the shell.
+pub enum Outcome {
+    Success,
+    Failed,
+    BadInput,
+    Environment,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        ExitCode::from(match o {
+            Outcome::Success => 0,
+            Outcome::Failed => 1,
+            Outcome::BadInput => 2,
+            Outcome::Environment => 3,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SLIPWAY_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Outcome::Environment.into();
+        }
+    };
+    runtime.block_on(run(cli)).into()
+}
+
+fn data_dir(cli: &Cli) -> Option<PathBuf> {
+    cli.data_dir
+        .clone()
+        .or_else(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
+}
+
+async fn run(cli: Cli) -> Outcome {
+    let stack = PracticeStack::from_env();
+    let request = ConnectRequest {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+    };
+    match cli.command {
+        Command::Doctor => {
+            let journal: Arc<dyn slipway_core::journal::CallJournal> =
+                match data_dir(&cli).map(|d| slipway_store::Store::open_in(&d)) {
+                    Some(Ok(store)) => Arc::new(store),
+                    Some(Err(e)) => {
+                        return output::error(cli.json, &ErrorBody::from(e), Outcome::Environment)
+                    }
+                    None => Arc::new(slipway_core::journal::MemoryJournal::default()),
+                };
+            let json = cli.json;
+            let report = slipway_engine::doctor::run_doctor(&request, &stack, journal, |check| {
+                if !json {
+                    output::check_line(check);
+                }
+            })
+            .await;
+            output::doctor_summary(json, &report);
+            if report.ok {
+                Outcome::Success
+            } else {
+                Outcome::Failed
+            }
+        }
+        Command::Profiles => {
+            match slipway_aws::profiles::list_profiles(&aws_types::os_shim_internal::Env::real())
+                .await
+            {
+                Ok(profiles) => {
+                    output::profiles(cli.json, &profiles);
+                    Outcome::Success
+                }
+                Err(e) => output::error(cli.json, &ErrorBody::from(e), Outcome::Environment),
+            }
+        }
+    }
+}

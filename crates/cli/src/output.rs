@@ -1,0 +1,80 @@
+//! What the CLI prints: text for people, JSON for scripts.
+
+use crate::Outcome;
+use slipway_core::connection::ProfileSummary;
+use slipway_core::doctor::{CheckStatus, DoctorCheck, DoctorReport};
+use slipway_core::ErrorBody;
+
+fn mark(status: CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::Ok => "ok  ",
+        CheckStatus::Warn => "warn",
+        CheckStatus::Fail => "FAIL",
+        CheckStatus::Skipped => "skip",
+    }
+}
+
+/// One doctor check as a line (and, when it failed, its message and fix).
+pub fn check_line(c: &DoctorCheck) {
+    let detail = c.detail.as_deref().unwrap_or("");
+    println!("[{}] {:<22} {detail}", mark(c.status), c.id);
+    if let Some(e) = &c.error {
+        println!("       {}", e.message);
+        println!("       fix: {}", e.hint);
+    }
+}
+
+/// The doctor's closing line, or the whole report as JSON.
+pub fn doctor_summary(json: bool, report: &DoctorReport) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into())
+        );
+        return;
+    }
+    let failed = report.failures().count();
+    if failed == 0 {
+        println!("\nAll checks passed for profile '{}'.", report.profile);
+    } else {
+        let names: Vec<_> = report.failures().map(|c| c.id.as_str()).collect();
+        println!(
+            "\n{failed} check(s) failed for profile '{}': {}",
+            report.profile,
+            names.join(", ")
+        );
+    }
+}
+
+/// The profile list.
+pub fn profiles(json: bool, profiles: &[ProfileSummary]) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(profiles).unwrap_or_else(|_| "[]".into())
+        );
+        return;
+    }
+    for p in profiles {
+        let kind = serde_json::to_value(p.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        println!(
+            "{:<24} {:<12} {}",
+            p.name,
+            kind,
+            p.region.as_deref().unwrap_or("-")
+        );
+    }
+}
+
+/// Reports an error (stderr as text, or stdout as `{"error": ...}`) and returns the outcome.
+pub fn error(json: bool, e: &ErrorBody, outcome: Outcome) -> Outcome {
+    if json {
+        println!("{}", serde_json::json!({ "error": e }));
+    } else {
+        eprintln!("error[{}]: {}\n  hint: {}", e.code, e.message, e.hint);
+    }
+    outcome
+}

@@ -1,0 +1,14 @@
+//! Slipway's domain model: everything the desktop app, the CLI and the tests share that needs
+//! neither Tauri nor an SDK. Adapters (docker, aws, store) translate their worlds into these types.
+
+pub mod atomic;
+pub mod connection;
+pub mod doctor;
+pub mod error;
+pub mod journal;
+pub mod project;
+pub mod redact;
+pub mod settings;
+pub mod spec;
+
+pub use error::{ErrorBody, ErrorCode};

@@ -1,0 +1,273 @@
+//! `slipway.toml`, the project spec: the one truth about what the person wants deployed.
+//! The wizard edits it, the CLI reads it. Later steps add sections (service, pipeline).
+
+use crate::connection::is_valid_region;
+use crate::{ErrorBody, ErrorCode};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The file name of the spec inside a project folder.
+pub const SPEC_FILE: &str = "slipway.toml";
+
+/// The whole spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSpec {
+    pub app: AppSpec,
+    #[serde(default)]
+    pub aws: AwsSpec,
+}
+
+/// The application: where its code is and how it listens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AppSpec {
+    /// Names every resource Slipway creates: lowercase letters, digits and hyphens.
+    pub name: String,
+    /// The app folder, relative to slipway.toml.
+    #[serde(default = "default_path")]
+    pub path: String,
+    #[serde(default = "default_dockerfile")]
+    pub dockerfile: String,
+    /// The port the container listens on.
+    pub port: u16,
+    /// The path the load balancer's health check requests.
+    #[serde(default = "default_health_path")]
+    pub health_path: String,
+}
+
+/// Where on AWS: profile and region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSpec {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+}
+
+fn default_path() -> String {
+    ".".into()
+}
+fn default_dockerfile() -> String {
+    "Dockerfile".into()
+}
+fn default_health_path() -> String {
+    "/".into()
+}
+
+/// One thing wrong with a spec, tied to the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SpecProblem {
+    /// Dotted path of the field, e.g. `app.port`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ProjectSpec {
+    /// Parses and validates the text of a slipway.toml.
+    pub fn parse(text: &str) -> Result<Self, ErrorBody> {
+        let spec: ProjectSpec = toml::from_str(text).map_err(|e| {
+            ErrorBody::new(
+                ErrorCode::SpecInvalid,
+                format!("slipway.toml cannot be read: {}", e.to_string().trim()),
+                "Fix the line shown, or delete slipway.toml and let the wizard write it again.",
+            )
+        })?;
+        let problems = spec.problems();
+        if let Some(first) = problems.first() {
+            let all = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(ErrorBody::new(
+                ErrorCode::SpecInvalid,
+                format!("slipway.toml has {} problem(s): {all}", problems.len()),
+                format!("Correct {} in slipway.toml.", first.field),
+            ));
+        }
+        Ok(spec)
+    }
+
+    /// Renders the spec as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a validated spec always serializes")
+    }
+
+    /// Everything wrong with the spec; empty when it is valid.
+    pub fn problems(&self) -> Vec<SpecProblem> {
+        let mut out = Vec::new();
+        let mut bad = |field: &str, message: String| {
+            out.push(SpecProblem {
+                field: field.into(),
+                message,
+            })
+        };
+        if let Err(m) = validate_app_name(&self.app.name) {
+            bad("app.name", m);
+        }
+        if self.app.port == 0 {
+            bad(
+                "app.port",
+                "port 0 cannot be reached; use the port your app listens on (1-65535)".into(),
+            );
+        }
+        if !self.app.health_path.starts_with('/')
+            || self.app.health_path.chars().any(char::is_whitespace)
+        {
+            bad(
+                "app.health_path",
+                format!(
+                    "'{}' must start with '/' and contain no spaces",
+                    self.app.health_path
+                ),
+            );
+        }
+        for (field, value) in [
+            ("app.path", &self.app.path),
+            ("app.dockerfile", &self.app.dockerfile),
+        ] {
+            if value.trim().is_empty() {
+                bad(field, "must not be empty".into());
+            } else if std::path::Path::new(value).is_absolute()
+                || value.split(['/', '\\']).any(|c| c == "..")
+            {
+                bad(
+                    field,
+                    format!("'{value}' must be a path inside the project folder"),
+                );
+            }
+        }
+        if let Some(region) = &self.aws.region {
+            if !is_valid_region(region) {
+                bad(
+                    "aws.region",
+                    format!("'{region}' is not an AWS region name such as ap-southeast-1"),
+                );
+            }
+        }
+        if let Some(profile) = &self.aws.profile {
+            if profile.trim().is_empty()
+                || profile
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '[' || c == ']')
+            {
+                bad(
+                    "aws.profile",
+                    format!("'{profile}' is not a valid profile name"),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// App names become parts of AWS resource names (ECR, ECS, ALB: at most 32 characters for an
+/// ALB), so they are kept to lowercase letters, digits and single hyphens.
+pub fn validate_app_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 32 {
+        return Err(format!("'{name}' must be 1 to 32 characters long"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err(format!("'{name}' must start with a lowercase letter"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(format!(
+            "'{name}' may contain only lowercase letters, digits and hyphens"
+        ));
+    }
+    if name.ends_with('-') || name.contains("--") {
+        return Err(format!(
+            "'{name}' must not end with a hyphen or contain two in a row"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const GOOD: &str = r#"
+[app]
+name = "shop-api"
+port = 8080
+health_path = "/health"
+
+[aws]
+region = "ap-southeast-1"
+"#;
+
+    #[test]
+    fn parses_a_minimal_spec_with_defaults() {
+        let spec = ProjectSpec::parse(GOOD).unwrap();
+        assert_eq!(spec.app.name, "shop-api");
+        assert_eq!(spec.app.dockerfile, "Dockerfile");
+        assert_eq!(spec.app.path, ".");
+        assert_eq!(spec.aws.region.as_deref(), Some("ap-southeast-1"));
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let spec = ProjectSpec::parse(GOOD).unwrap();
+        assert_eq!(ProjectSpec::parse(&spec.to_toml()).unwrap(), spec);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let err = ProjectSpec::parse("[app]\nname = \"x\"\nport = \n").unwrap_err();
+        assert_eq!(err.code, ErrorCode::SpecInvalid);
+        assert!(err.message.contains("line 3"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_fields_are_reported_not_ignored() {
+        let err = ProjectSpec::parse("[app]\nname = \"x\"\nport = 80\nprot = 1\n").unwrap_err();
+        assert!(err.message.contains("prot"), "{}", err.message);
+    }
+
+    #[test]
+    fn out_of_range_port_is_a_clear_error() {
+        let err = ProjectSpec::parse("[app]\nname = \"x\"\nport = 70000\n").unwrap_err();
+        assert_eq!(err.code, ErrorCode::SpecInvalid);
+        let err = ProjectSpec::parse("[app]\nname = \"x\"\nport = 0\n").unwrap_err();
+        assert!(err.message.contains("app.port"), "{}", err.message);
+    }
+
+    #[test]
+    fn every_problem_is_listed_and_the_hint_names_the_first() {
+        let err = ProjectSpec::parse("[app]\nname = \"Shop_API\"\nport = 80\nhealth_path = \"health\"\ndockerfile = \"../Dockerfile\"\n[aws]\nregion = \"mars-1\"\n").unwrap_err();
+        for field in [
+            "app.name",
+            "app.health_path",
+            "app.dockerfile",
+            "aws.region",
+        ] {
+            assert!(
+                err.message.contains(field),
+                "{field} missing from {}",
+                err.message
+            );
+        }
+        assert!(err.hint.contains("app.name"));
+    }
+
+    proptest! {
+        #[test]
+        fn valid_names_are_safe_in_aws_resource_names(name in "[a-z][a-z0-9-]{0,40}") {
+            if validate_app_name(&name).is_ok() {
+                prop_assert!(name.len() <= 32);
+                prop_assert!(!name.ends_with('-') && !name.contains("--"));
+                prop_assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            }
+        }
+
+        #[test]
+        fn parse_never_panics_on_arbitrary_text(text in "\\PC{0,200}") {
+            let _ = ProjectSpec::parse(&text);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Operations composed from the adapters (docker, aws) that both faces of Slipway run: the
+//! desktop app's commands and the `slipway` CLI call these, never the adapters piecemeal.
+
+pub mod doctor;
+
+/// The image the practice script imports (no registry can be reached to pull one).
+pub const PRACTICE_BASE_IMAGE: &str = "slipway/base:practice";

@@ -1,0 +1,222 @@
+//! Slipway's local store: one SQLite file in the platform's app-data folder holding projects,
+//! settings, runs, the journal of every AWS call, owned resources and events.
+//! Schema changes are numbered migrations applied at open (PRAGMA user_version).
+
+mod migrations;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use slipway_core::journal::{CallJournal, CallOutcome, CallRecord};
+use slipway_core::project::ProjectSummary;
+use slipway_core::settings::Settings;
+use slipway_core::{ErrorBody, ErrorCode};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The store file's name inside the app-data folder.
+pub const STORE_FILE: &str = "slipway.sqlite3";
+
+/// What went wrong with the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cannot create the folder {path}: {source}")]
+    Folder {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the store was written by a newer Slipway (schema {found}, this one knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("store query failed: {0}")]
+    Query(#[from] rusqlite::Error),
+    #[error("stored settings are unreadable: {0}")]
+    Settings(#[from] serde_json::Error),
+}
+
+impl From<&StoreError> for ErrorBody {
+    fn from(e: &StoreError) -> Self {
+        let hint = match e {
+            StoreError::TooNew { .. } => "Update Slipway to the latest version, or open it with a different data folder (SLIPWAY_DATA_DIR).",
+            StoreError::Folder { .. } | StoreError::Open { .. } => "Check that the app-data folder exists, is writable and that the disk is not full.",
+            _ => "Try again; if it keeps failing, the store file may be damaged: move it aside and Slipway starts a new one.",
+        };
+        ErrorBody::new(ErrorCode::StoreFailed, e.to_string(), hint)
+    }
+}
+
+impl From<StoreError> for ErrorBody {
+    fn from(e: StoreError) -> Self {
+        ErrorBody::from(&e)
+    }
+}
+
+/// The store. Safe to share between threads; each call takes the connection briefly.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store file in `dir` and brings its schema up to date.
+    pub fn open_in(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let path = dir.join(STORE_FILE);
+        let conn = Connection::open(&path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Self::ready(conn, Some(path))
+    }
+
+    /// A store that lives in memory, for tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::ready(Connection::open_in_memory()?, None)
+    }
+
+    fn ready(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
+        migrations::migrate(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    /// The file behind the store, if it is not in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // A panic while holding the lock cannot leave SQLite half-written (each call is one
+        // statement or one transaction), so a poisoned lock is safe to reuse.
+        let guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
+    }
+
+    /// The schema version in force.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.with(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+    }
+
+    /// Records that a project was opened now (insert or refresh).
+    pub fn touch_project(&self, p: &ProjectSummary) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO projects (path, name, last_opened_ms, has_spec) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(path) DO UPDATE SET name = excluded.name, last_opened_ms = excluded.last_opened_ms, has_spec = excluded.has_spec",
+                params![p.path, p.name, p.last_opened_ms, p.has_spec],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The most recently opened projects, newest first.
+    pub fn recent_projects(&self, limit: u32) -> Result<Vec<ProjectSummary>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT path, name, last_opened_ms, has_spec FROM projects ORDER BY last_opened_ms DESC, path LIMIT ?1")?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok(ProjectSummary { path: r.get(0)?, name: r.get(1)?, last_opened_ms: r.get(2)?, has_spec: r.get(3)? })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Removes a project from the recent list (its files are not touched).
+    pub fn forget_project(&self, path: &str) -> Result<bool, StoreError> {
+        self.with(|c| Ok(c.execute("DELETE FROM projects WHERE path = ?1", [path])? > 0))
+    }
+
+    /// The saved settings, or the defaults when none were saved.
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        self.with(|c| {
+            let raw: Option<String> = c
+                .query_row(
+                    "SELECT value FROM settings WHERE key = 'settings'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(match raw {
+                Some(json) => serde_json::from_str(&json)?,
+                None => Settings::default(),
+            })
+        })
+    }
+
+    /// Saves the settings.
+    pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
+        let json = serde_json::to_string(s)?;
+        self.with(|c| {
+            c.execute("INSERT INTO settings (key, value) VALUES ('settings', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [json])?;
+            Ok(())
+        })
+    }
+
+    /// Appends one AWS call to the journal.
+    pub fn append_call(&self, call: &CallRecord) -> Result<(), StoreError> {
+        let outcome = serde_json::to_value(call.outcome)?
+            .as_str()
+            .unwrap_or("client_error")
+            .to_string();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO journal (profile, service, operation, params, started_ms, duration_ms, outcome, http_status, error_code, request_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![call.profile, call.service, call.operation, call.params, call.started_ms, call.duration_ms, outcome, call.http_status, call.error_code, call.request_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The latest journal entries, newest first.
+    pub fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT profile, service, operation, params, started_ms, duration_ms, outcome, http_status, error_code, request_id
+                 FROM journal ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                let outcome: String = r.get(6)?;
+                Ok(CallRecord {
+                    profile: r.get(0)?,
+                    service: r.get(1)?,
+                    operation: r.get(2)?,
+                    params: r.get(3)?,
+                    started_ms: r.get(4)?,
+                    duration_ms: r.get(5)?,
+                    outcome: serde_json::from_value(serde_json::Value::String(outcome)).unwrap_or(CallOutcome::ClientError),
+                    http_status: r.get(7)?,
+                    error_code: r.get(8)?,
+                    request_id: r.get(9)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}
+
+impl CallJournal for Store {
+    fn record(&self, call: CallRecord) {
+        if let Err(e) = self.append_call(&call) {
+            tracing::warn!(service = %call.service, operation = %call.operation, error = %e, "could not journal an AWS call");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

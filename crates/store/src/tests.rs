@@ -1,0 +1,94 @@
+use super::*;
+use slipway_core::settings::{Language, Theme};
+
+fn project(path: &str, at: i64) -> ProjectSummary {
+    ProjectSummary {
+        path: path.into(),
+        name: path.rsplit('/').next().unwrap().into(),
+        last_opened_ms: at,
+        has_spec: false,
+    }
+}
+
+#[test]
+fn a_new_store_is_at_the_latest_schema_and_reopening_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open_in(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), migrations::SCHEMA_VERSION);
+        store.touch_project(&project("/home/lan/shop", 1)).unwrap();
+    }
+    let again = Store::open_in(dir.path()).unwrap();
+    assert_eq!(again.recent_projects(10).unwrap().len(), 1);
+}
+
+#[test]
+fn a_store_from_a_newer_slipway_is_refused_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
+        c.pragma_update(None, "user_version", 999).unwrap();
+    }
+    let err = Store::open_in(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 999, .. }));
+    assert!(ErrorBody::from(&err).hint.contains("Update Slipway"));
+}
+
+#[test]
+fn recent_projects_are_newest_first_and_reopening_moves_one_up() {
+    let store = Store::open_in_memory().unwrap();
+    store.touch_project(&project("/p/a", 1)).unwrap();
+    store.touch_project(&project("/p/b", 2)).unwrap();
+    store.touch_project(&project("/p/a", 3)).unwrap();
+    let names: Vec<_> = store
+        .recent_projects(10)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(store.forget_project("/p/a").unwrap());
+    assert!(!store.forget_project("/p/a").unwrap());
+    assert_eq!(store.recent_projects(10).unwrap().len(), 1);
+}
+
+#[test]
+fn settings_default_then_persist() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.settings().unwrap(), Settings::default());
+    let s = Settings {
+        language: Language::Vi,
+        theme: Theme::Dark,
+        profile: "lab".into(),
+        region: Some("ap-southeast-1".into()),
+    };
+    store.save_settings(&s).unwrap();
+    assert_eq!(store.settings().unwrap(), s);
+}
+
+#[test]
+fn journal_keeps_calls_in_order_with_their_outcome() {
+    let store = Store::open_in_memory().unwrap();
+    for (i, outcome) in [CallOutcome::Ok, CallOutcome::ServiceError]
+        .into_iter()
+        .enumerate()
+    {
+        store.record(CallRecord {
+            profile: "practice".into(),
+            service: "ECS".into(),
+            operation: format!("Op{i}"),
+            params: Some("{\"cluster\":\"x\"}".into()),
+            started_ms: i as i64,
+            duration_ms: 5,
+            outcome,
+            http_status: Some(200),
+            error_code: None,
+            request_id: None,
+        });
+    }
+    let calls = store.recent_calls(10).unwrap();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].operation, "Op1");
+    assert_eq!(calls[0].outcome, CallOutcome::ServiceError);
+    assert_eq!(calls[1].outcome, CallOutcome::Ok);
+}

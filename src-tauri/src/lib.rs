@@ -1,0 +1,125 @@
+//! The Slipway desktop shell: a thin Tauri layer over the engine crates. Generic over the
+//! runtime, so the whole app also runs on `tauri::test::mock_builder()` in tests.
+
+pub mod bindings;
+pub mod commands;
+pub mod state;
+
+include!("../commands.rs");
+
+use slipway_core::connection::PracticeStack;
+use state::AppState;
+use std::path::PathBuf;
+use tauri::Runtime;
+
+/// How the app is set up; tests point the store at a temporary folder.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// Where the store lives; defaults to SLIPWAY_DATA_DIR, then the platform's app-data folder.
+    pub data_dir: Option<PathBuf>,
+    /// Whether to install the global tracing subscriber (the real app does; tests do not).
+    pub init_logging: bool,
+}
+
+/// The app identifier (tauri.conf.json); the CLI shares the same data folder.
+pub const APP_IDENTIFIER: &str = "dev.slipway.desktop";
+
+/// The data folder: `options`, then SLIPWAY_DATA_DIR, then the platform's app-data folder
+/// (what Tauri's `app_data_dir` resolves to, computed here so the CLI finds the same store).
+pub fn data_dir(options: &Options) -> PathBuf {
+    options
+        .data_dir
+        .clone()
+        .or_else(|| std::env::var_os("SLIPWAY_DATA_DIR").map(PathBuf::from))
+        .or_else(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
+        .unwrap_or_else(|| std::env::temp_dir().join(APP_IDENTIFIER))
+}
+
+/// Registers plugins, state and commands on any runtime's builder. Fails when the store
+/// cannot be opened, with the error a person can act on.
+pub fn builder<R: Runtime>(
+    builder: tauri::Builder<R>,
+    options: Options,
+) -> Result<tauri::Builder<R>, slipway_core::ErrorBody> {
+    let data_dir = data_dir(&options);
+    let log_dir = data_dir.join("logs");
+    if options.init_logging {
+        init_logging(&log_dir);
+    }
+    let store = slipway_store::Store::open_in(&data_dir)?;
+    tracing::info!(data_dir = %data_dir.display(), "Slipway starting");
+    Ok(builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::new(
+            store,
+            data_dir,
+            log_dir,
+            PracticeStack::from_env(),
+        ))
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::get_settings,
+            commands::app::save_settings,
+            commands::connection::list_profiles,
+            commands::connection::connect,
+            commands::connection::current_connection,
+            commands::doctor::run_doctor,
+            commands::projects::recent_projects,
+            commands::projects::open_project,
+            commands::projects::forget_project,
+        ]))
+}
+
+/// Logs to a daily-rolling file in the log folder and to stderr; SLIPWAY_LOG sets the filter.
+fn init_logging(log_dir: &std::path::Path) {
+    use tracing_subscriber::prelude::*;
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("SLIPWAY_LOG")
+            .unwrap_or_else(|_| "info,hyper=warn,aws_smithy_runtime=warn".into())
+    };
+    let file = std::fs::create_dir_all(log_dir)
+        .ok()
+        .map(|_| tracing_appender::rolling::daily(log_dir, "slipway.log"));
+    let registry = tracing_subscriber::registry().with(
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_filter(filter()),
+    );
+    let result = match file {
+        Some(f) => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(f)
+                    .with_filter(filter()),
+            )
+            .try_init(),
+        None => registry.try_init(),
+    };
+    if let Err(e) = result {
+        eprintln!("logging was already set up: {e}");
+    }
+}
+
+/// Runs the desktop app.
+pub fn run() {
+    let app = builder(
+        tauri::Builder::default(),
+        Options {
+            data_dir: None,
+            init_logging: true,
+        },
+    )
+    .map_err(|e| format!("{} {}", e.message, e.hint))
+    .and_then(|b| {
+        b.build(tauri::generate_context!())
+            .map_err(|e| e.to_string())
+    });
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("Slipway could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}
