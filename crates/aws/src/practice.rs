@@ -22,7 +22,7 @@ async fn http_status(
         }
         req.push_str("\r\n");
         stream.write_all(req.as_bytes()).await?;
-        let mut head = vec![0u8; 64];
+        let mut head = [0u8; 64];
         let mut read = 0;
         while read < 12 {
             let n = stream.read(&mut head[read..]).await?;
@@ -83,9 +83,11 @@ pub async fn probe_registry(stack: &PracticeStack) -> Result<String, AwsError> {
         aws_smithy_types::base64::encode(format!("{}:{}", stack.registry_user, password.trim()));
     match http_status(&stack.registry, "/v2/", None).await {
         Ok(401) => {}
-        Ok(code) => return Err(down(format!(
+        Ok(code) => {
+            return Err(down(format!(
             "the registry answered HTTP {code} without credentials; it must require a login (401)"
-        ))),
+        )))
+        }
         Err(e) => return Err(down(e.to_string())),
     }
     match http_status(&stack.registry, "/v2/", Some(&format!("Basic {token}"))).await {
