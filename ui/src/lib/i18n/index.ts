@@ -1,0 +1,37 @@
+// i18n with svelte-i18n: messages in en.json and vi.json, the language from Settings.
+import { addMessages, init, locale } from "svelte-i18n";
+import type { Language } from "../bindings";
+import en from "./en.json";
+import vi from "./vi.json";
+
+export const LANGUAGES: readonly { id: Language; label: string }[] = [
+  { id: "en", label: "English" },
+  { id: "vi", label: "Tiếng Việt" },
+];
+
+addMessages("en", en);
+addMessages("vi", vi);
+
+/** The language to start in before settings load: the browser's, when it is Vietnamese. */
+export function guessLanguage(navigatorLanguage: string | undefined): Language {
+  return navigatorLanguage?.toLowerCase().startsWith("vi") ? "vi" : "en";
+}
+
+/** Sets up svelte-i18n. */
+export function setupI18n(initial: Language): void {
+  init({ fallbackLocale: "en", initialLocale: initial });
+  document.documentElement.lang = initial;
+}
+
+/** Switches the UI language (and <html lang>). */
+export function setLanguage(lang: Language): void {
+  locale.set(lang);
+  document.documentElement.lang = lang;
+}
+
+/** Every dotted key of a message tree, for completeness checks. */
+export function messageKeys(tree: object, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([k, v]) =>
+    v && typeof v === "object" ? messageKeys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}

@@ -1,0 +1,20 @@
+// Relative times for the recent-projects list ("5 minutes ago", "5 phút trước").
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** `thenMs` relative to `nowMs` in `locale`; under a minute reads "now". */
+export function relativeTime(thenMs: number, nowMs: number, locale: string): string {
+  const seconds = Math.round((thenMs - nowMs) / 1000);
+  const fmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return fmt.format(Math.trunc(seconds / size), unit);
+  }
+  return fmt.format(0, "second");
+}

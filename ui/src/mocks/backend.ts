@@ -1,0 +1,125 @@
+// A mocked backend for browser tests and UI work without Rust: it answers the real command
+// names through Tauri's mock IPC layer (@tauri-apps/api/mocks), streams doctor checks through
+// the real Channel ordering protocol, and plays named scenarios (?scenario=...).
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import type { ConnectionInfo, DoctorCheck, ProfileSummary, ProjectSummary, Settings } from "../lib/bindings";
+
+const ACCOUNT = "123456789012";
+
+function checks(scenario: string): DoctorCheck[] {
+  const ok = (id: string, group: DoctorCheck["group"], detail: string, ms: number): DoctorCheck => ({
+    id, group, status: "ok", detail, error: null, duration_ms: ms,
+  });
+  const all = [
+    ok("docker.engine", "docker", "Docker 20.10.24 (API 1.41) at unix:///var/run/docker.sock", 12),
+    ok("practice.base_image", "practice", "slipway/base:practice", 3),
+    ok("aws.profile", "aws", "practice", 1),
+    ok("aws.region", "aws", "us-east-1", 0),
+    ok("aws.credentials", "aws", `account ${ACCOUNT} (arn:aws:sts::${ACCOUNT}:user/moto)`, 41),
+    ok("practice.aws_endpoint", "practice", "moto at http://127.0.0.1:4566", 5),
+    ok("practice.registry", "practice", "registry at 127.0.0.1:5050 (basic auth)", 9),
+  ];
+  if (scenario === "docker-down") {
+    all[0] = {
+      id: "docker.engine", group: "docker", status: "fail", detail: null, duration_ms: 4,
+      error: {
+        code: "docker_unreachable",
+        message: "No Docker engine answers. Tried: unix:///var/run/docker.sock, unix:///run/user/1000/podman/podman.sock.",
+        hint: "Start Docker (Linux: `sudo systemctl start docker`; Docker Desktop: open it), or set DOCKER_HOST to the engine's socket.",
+      },
+    };
+    all[1] = { id: "practice.base_image", group: "practice", status: "skipped", detail: "needs a Docker engine", error: null, duration_ms: 0 };
+  }
+  return all;
+}
+
+export function installMockBackend(scenario: string): void {
+  let settings: Settings = { language: "en", theme: "system", profile: "practice", region: null };
+  const now = Date.now();
+  let recent: ProjectSummary[] =
+    scenario === "empty"
+      ? []
+      : [
+          { path: "/home/lan/shop-api", name: "shop-api", last_opened_ms: now - 5 * 60_000, has_spec: true },
+          { path: "/home/lan/week7-lab", name: "week7-lab", last_opened_ms: now - 3 * 86_400_000, has_spec: false },
+        ];
+  const profiles: ProfileSummary[] = [
+    { name: "practice", kind: "practice", region: "us-east-1" },
+    { name: "default", kind: "static_keys", region: "ap-southeast-1" },
+    { name: "lab-sso", kind: "sso", region: "ap-southeast-1" },
+  ];
+  const connection = (profile: string, region: string | null): ConnectionInfo => ({
+    profile,
+    practice: profile === "practice",
+    region: region ?? profiles.find((p) => p.name === profile)?.region ?? null,
+    account: ACCOUNT,
+    arn: `arn:aws:sts::${ACCOUNT}:user/moto`,
+    endpoint: profile === "practice" ? "http://127.0.0.1:4566" : null,
+  });
+
+  mockIPC(async (cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case "app_info":
+        return { version: "0.1.0", data_dir: "/home/lan/.local/share/dev.slipway.desktop", log_dir: "/home/lan/.local/share/dev.slipway.desktop/logs", practice_stack: true };
+      case "get_settings":
+        return settings;
+      case "save_settings": {
+        const next = a.settings as Settings;
+        if (next.region && !/^[a-z]+(-[a-z]+){1,2}-\d+$/.test(next.region)) {
+          throw { code: "invalid_input", message: `'${next.region}' is not an AWS region name.`, hint: "Use a region code such as ap-southeast-1." };
+        }
+        settings = next;
+        return settings;
+      }
+      case "list_profiles":
+        return profiles;
+      case "connect": {
+        const profile = a.profile as string;
+        if (profile === "lab-sso") {
+          throw {
+            code: "aws_sso_login_required",
+            message: "Profile 'lab-sso' signs in through IAM Identity Center (SSO) and its session is missing or expired.",
+            hint: "Run `aws sso login --profile lab-sso` in a terminal, then connect again.",
+          };
+        }
+        settings = { ...settings, profile, region: (a.region as string | null) ?? null };
+        return connection(profile, settings.region);
+      }
+      case "current_connection":
+        return connection(settings.profile, settings.region);
+      case "run_doctor": {
+        const channel = a.onCheck as Channel<DoctorCheck>;
+        const list = checks(scenario);
+        for (const [index, message] of list.entries()) {
+          await new Promise((r) => setTimeout(r, 60));
+          window.__TAURI_INTERNALS__.runCallback(channel.id, { index, message });
+        }
+        return { profile: settings.profile, ok: list.every((c) => c.status !== "fail"), checks: list };
+      }
+      case "recent_projects":
+        return recent;
+      case "open_project": {
+        const path = a.path as string;
+        if (!path.startsWith("/")) throw { code: "invalid_input", message: `'${path}' is not an absolute path`, hint: "Pick the folder with the Open button." };
+        const p = { path, name: path.split("/").pop() ?? path, last_opened_ms: Date.now(), has_spec: false };
+        recent = [p, ...recent.filter((r) => r.path !== path)];
+        return p;
+      }
+      case "forget_project":
+        recent = recent.filter((r) => r.path !== a.path);
+        return null;
+      case "plugin:dialog|open":
+        return "/home/lan/new-app";
+      default:
+        throw { code: "internal", message: `the mock backend does not know '${cmd}'`, hint: "" };
+    }
+  });
+}
+
+declare global {
+  interface Window {
+    __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void };
+  }
+}
