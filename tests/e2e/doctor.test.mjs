@@ -3,7 +3,7 @@
 // check to pass. Run by scripts/e2e (which starts Xvfb, dbus and tauri-driver).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Session } from "./webdriver.mjs";
 
@@ -17,7 +17,7 @@ test("the real app switches to Vietnamese and its Doctor is all green on the pra
   mkdirSync(artifacts, { recursive: true });
   const s = await Session.start(driver, { "tauri:options": { application: app } });
   t.after(() => s.end());
-  const shot = async (name) => writeFileSync(join(artifacts, `${name}.png`), await s.screenshot());
+  const shot = (name) => s.screenshotTo(join(artifacts, `${name}.png`));
 
   await s.waitFor('body[data-ready="true"]', { timeoutMs: 30000, what: "the first screen" });
   await s.click('[data-testid="nav-settings"]');
@@ -41,7 +41,7 @@ test("the real app switches to Vietnamese and its Doctor is all green on the pra
   await s.click('[data-testid="nav-doctor"]');
   await s.click('[data-testid="doctor-run"]');
   const summary = await s.waitFor('[data-testid="doctor-summary"][data-ok]', { timeoutMs: 60000, what: "the doctor's summary" });
-  await shot("doctor-vi");
+  shot("doctor-vi");
   for (const id of CHECKS) {
     const row = await s.waitFor(`[data-testid="check-${id}"]`);
     const status = await s.attr(row, "data-status");

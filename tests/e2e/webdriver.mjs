@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
+
 // A minimal W3C WebDriver client over fetch: enough to drive the real app through
 // tauri-driver without pulling a WebDriver library (and its browser downloads) in.
 
-const ELEMENT = "element-6066-11e4-a5e7-4a4e0ead5cd8";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export class Session {
   constructor(base, id) {
@@ -19,13 +21,14 @@ export class Session {
   }
 
   async find(css) {
-    const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
-    return el[ELEMENT];
+    const el = elementId(await this.cmd("POST", "/element", { using: "css selector", value: css }));
+    if (!el) throw new Error(`no element id in the answer for ${css}`);
+    return el;
   }
 
   async findAll(css) {
     const els = await this.cmd("POST", "/elements", { using: "css selector", value: css });
-    return els.map((e) => e[ELEMENT]);
+    return els.map(elementId);
   }
 
   async waitFor(css, { timeoutMs = 20000, what = css } = {}) {
@@ -60,8 +63,10 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
-  async screenshot() {
-    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  // WebKitWebDriver's own /screenshot hangs under Xvfb without compositing, so the screen is
+  // captured from the X server instead (imagemagick's import).
+  screenshotTo(path) {
+    execFileSync("import", ["-window", "root", path], { timeout: 20000 });
   }
 
   async end() {
@@ -82,6 +87,11 @@ async function call(base, method, path, body, timeoutMs = 30000) {
     throw new Error(`${method} ${path}: ${res.status} ${v.error ?? ""} ${v.message ?? ""}`.trim());
   }
   return json.value;
+}
+
+// W3C drivers answer {"element-6066-…": id}; older ones {"ELEMENT": id}.
+function elementId(ref) {
+  return ref?.[ELEMENT] ?? ref?.ELEMENT ?? null;
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import en from "./en.json";
+import vi from "./vi.json";
+import { guessLanguage, messageKeys } from "./index";
+
+describe("message files", () => {
+  it("English and Vietnamese have exactly the same keys", () => {
+    expect(messageKeys(vi).sort()).toEqual(messageKeys(en).sort());
+  });
+
+  it("no message is empty, and Vietnamese is really translated", () => {
+    const get = (tree: object, key: string) => key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree);
+    const keys = messageKeys(en);
+    for (const k of keys) {
+      expect(String(get(en, k)).trim(), k).not.toBe("");
+      expect(String(get(vi, k)).trim(), k).not.toBe("");
+    }
+    const same = keys.filter((k) => get(en, k) === get(vi, k) && String(get(en, k)).includes(" "));
+    // Multi-word texts identical in both files are untranslated, except names and shortcuts.
+    expect(same).toEqual([]);
+  });
+
+  it("covers every error code and doctor check the backend sends", async () => {
+    const bindings = await import("../bindings?raw");
+    const codes = [...String(bindings.default).matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+    const errorCodes = String(bindings.default).match(/export type ErrorCode = ([^;]+);/)?.[1] ?? "";
+    for (const code of errorCodes.match(/"[a-z_]+"/g) ?? []) {
+      expect(Object.keys(en.errors), code).toContain(code.replaceAll('"', ""));
+    }
+    expect(codes.length).toBeGreaterThan(0);
+    for (const id of ["docker.engine", "aws.profile", "aws.region", "aws.credentials", "practice.base_image", "practice.aws_endpoint", "practice.registry"]) {
+      expect(messageKeys(en), id).toContain(`check.${id}`);
+    }
+  });
+
+  it("guesses Vietnamese from the browser language", () => {
+    expect(guessLanguage("vi-VN")).toBe("vi");
+    expect(guessLanguage("en-US")).toBe("en");
+    expect(guessLanguage(undefined)).toBe("en");
+  });
+});

@@ -1,0 +1,76 @@
+// Browser tests of the real UI against the mocked backend (vite --mode mock), in Debian's
+// Chromium through playwright-core (no browser download). Prints `N passed, M failed`.
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { tests } from "./screens.mjs";
+
+const ui = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const artifacts = process.env.SLIPWAY_UI_ARTIFACTS ?? join(ui, "..", "artifacts", "ui");
+mkdirSync(artifacts, { recursive: true });
+
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, "127.0.0.1", () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+
+const vite = spawn(join(ui, "node_modules", ".bin", "vite"), ["--mode", "mock", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+  cwd: ui,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+let viteLog = "";
+vite.stdout.on("data", (d) => (viteLog += d));
+vite.stderr.on("data", (d) => (viteLog += d));
+const base = `http://127.0.0.1:${port}`;
+const deadline = Date.now() + 30000;
+while (true) {
+  try {
+    if ((await fetch(base)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  if (Date.now() > deadline) {
+    console.error(viteLog);
+    throw new Error("vite did not start within 30 s");
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+let passed = 0;
+let failed = 0;
+const only = process.argv[2];
+for (const t of tests.filter((t) => !only || t.name.includes(only))) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: t.colorScheme ?? "light", locale: t.locale ?? "en-US" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const started = Date.now();
+  try {
+    await page.goto(`${base}/${t.query ?? ""}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+    await t.run(page, { shot: (name) => page.screenshot({ path: join(artifacts, `${name}.png`) }) });
+    if (errors.length) throw new Error(`uncaught errors in the page: ${errors.join("; ")}`);
+    passed += 1;
+    console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL ${t.name}\n     ${String(e.message ?? e).split("\n").join("\n     ")}`);
+    await page.screenshot({ path: join(artifacts, `failed-${t.name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
+  }
+  await context.close();
+}
+
+await browser.close();
+vite.kill();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
