@@ -56,11 +56,14 @@ ensure_venv() {
   cp "$SLIPWAY_ROOT/scripts/requirements.txt" "$stamp"
 }
 
+# ensure_node_modules DIR [ci|install]: `npm ci` by default. The root (only the Tauri CLI) uses
+# `npm install`: the registry serves only the Linux builds of @tauri-apps/cli's per-platform
+# packages, so its lock file cannot list them all and `npm ci` refuses it as out of sync.
 ensure_node_modules() {
-  local dir="$SLIPWAY_ROOT/$1"
+  local dir="$SLIPWAY_ROOT/$1" mode="${2:-ci}"
   if [ -d "$dir/node_modules" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.stamp" 2>/dev/null; then return; fi
-  say "installing npm packages in $1 (npm ci)"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  say "installing npm packages in $1 (npm $mode)"
+  (cd "$dir" && npm "$mode" --no-audit --no-fund --loglevel=error)
   cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.stamp"
 }
 
