@@ -1,49 +1,10 @@
 //! The real app (commands, state, store, ACL from tauri.conf.json and the capabilities) on
 //! Tauri's mock runtime: no window, no webkit, real IPC.
 
-use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+mod common;
 
-fn app(
-    data_dir: &std::path::Path,
-) -> (
-    tauri::App<tauri::test::MockRuntime>,
-    tauri::WebviewWindow<tauri::test::MockRuntime>,
-) {
-    let options = slipway_desktop::Options {
-        data_dir: Some(data_dir.to_path_buf()),
-        init_logging: false,
-    };
-    let app = slipway_desktop::builder(mock_builder(), options)
-        .expect("store opens")
-        .build(tauri::generate_context!())
-        .expect("app builds");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("main window");
-    (app, window)
-}
-
-fn invoke(
-    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    args: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().expect("json response"))
-}
+use common::{app, invoke};
+use serde_json::json;
 
 #[test]
 fn settings_round_trip_through_ipc_and_the_store() {

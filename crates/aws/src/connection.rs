@@ -107,7 +107,7 @@ impl Connection {
                     )
                 })
         {
-            let detail = flatten(&e);
+            let detail = crate::error::error_chain(&e);
             return Err(if kind_of(&set, &req.profile) == ProfileKind::Sso {
                 AwsError::SsoLoginRequired {
                     profile: req.profile.clone(),
@@ -244,18 +244,4 @@ fn aws_smithy_async_sleep() -> aws_smithy_async::rt::sleep::SharedAsyncSleep {
     aws_smithy_async::rt::sleep::SharedAsyncSleep::new(
         aws_smithy_async::rt::sleep::TokioSleep::new(),
     )
-}
-
-fn flatten(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let m = s.to_string();
-        if !out.contains(&m) {
-            out.push_str(": ");
-            out.push_str(&m);
-        }
-        cur = s.source();
-    }
-    out
 }

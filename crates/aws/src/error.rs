@@ -112,6 +112,21 @@ impl From<AwsError> for ErrorBody {
     }
 }
 
+/// An error and its sources as one line (the SDK nests the useful part several levels deep).
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let msg = s.to_string();
+        if !out.contains(&msg) {
+            out.push_str(": ");
+            out.push_str(&msg);
+        }
+        cur = s.source();
+    }
+    out
+}
+
 /// Classifies an SDK error of any operation into an `AwsError`.
 pub fn classify<E, R>(
     err: aws_smithy_runtime_api::client::result::SdkError<E, R>,

@@ -11,21 +11,7 @@ use slipway_core::connection::{ProfileKind, ProfileSummary, PRACTICE_PROFILE, PR
 pub async fn load_profile_set(env: &Env) -> Result<ProfileSet, AwsError> {
     aws_config::profile::load(&Fs::real(), env, &EnvConfigFiles::default(), None)
         .await
-        .map_err(|e| AwsError::ConfigInvalid(flatten_error(&e)))
-}
-
-fn flatten_error(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let msg = s.to_string();
-        if !out.contains(&msg) {
-            out.push_str(": ");
-            out.push_str(&msg);
-        }
-        cur = s.source();
-    }
-    out
+        .map_err(|e| AwsError::ConfigInvalid(crate::error::error_chain(&e)))
 }
 
 /// How a profile gets credentials, judged from its settings.
