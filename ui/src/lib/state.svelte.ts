@@ -1,7 +1,7 @@
 // The app's state, shared by every screen (Svelte 5 runes).
 import * as backend from "./backend";
 import type { AppInfo, ConnectionInfo, ErrorBody, ProjectSummary, Settings } from "./backend";
-import { setLanguage } from "./i18n";
+import { guessLanguage, setLanguage, startLanguage } from "./i18n";
 import type { ScreenId } from "./screens";
 import { applyTheme } from "./theme";
 
@@ -16,6 +16,23 @@ export const app = $state({
   ready: false,
 });
 
+// Whether a language was settled on before (first start: the system's language wins).
+const LANGUAGE_CHOSEN = "slipway.languageChosen";
+function languageChosen(): boolean {
+  try {
+    return localStorage.getItem(LANGUAGE_CHOSEN) === "1";
+  } catch {
+    return true;
+  }
+}
+function markLanguageChosen(): void {
+  try {
+    localStorage.setItem(LANGUAGE_CHOSEN, "1");
+  } catch {
+    /* storage unavailable: the saved setting still applies */
+  }
+}
+
 export function navigate(screen: ScreenId): void {
   app.screen = screen;
 }
@@ -24,9 +41,17 @@ export function navigate(screen: ScreenId): void {
 export async function start(): Promise<void> {
   try {
     app.settings = await backend.getSettings();
+    const language = startLanguage(app.settings.language, navigator.language, languageChosen());
+    if (language !== app.settings.language) {
+      app.settings = await backend.saveSettings({ ...app.settings, language }).catch(() => ({ ...app.settings!, language }));
+    }
+    markLanguageChosen();
     setLanguage(app.settings.language);
     applyTheme(app.settings.theme);
   } catch (e) {
+    // Keep the UI usable with defaults (the language guessed from the system) and say why.
+    app.settings = { language: guessLanguage(navigator.language), theme: "system", profile: "practice", region: null };
+    applyTheme(app.settings.theme);
     app.connectionError = backend.toErrorBody(e);
   }
   const recent = await backend.recentProjects().catch(() => []);
@@ -71,9 +96,8 @@ export async function connectWith(profile: string, region: string | null): Promi
     if (app.settings) app.settings = { ...app.settings, profile, region };
     return null;
   } catch (e) {
-    const err = backend.toErrorBody(e);
-    app.connectionError = err;
-    return err;
+    // The backend keeps the connection it had; the error is shown where Connect was pressed.
+    return backend.toErrorBody(e);
   } finally {
     app.connecting = false;
   }

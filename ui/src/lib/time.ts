@@ -18,3 +18,11 @@ export function relativeTime(thenMs: number, nowMs: number, locale: string): str
   }
   return fmt.format(0, "second");
 }
+
+/** A check's duration: "12 ms" under a second, "1.2 s" (or "1,2 s") above, "< 1 ms" for zero. */
+export function formatDuration(ms: number, locale: string): string {
+  if (ms < 1) return "< 1 ms";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(ms / 1000);
+  return `${s} s`;
+}

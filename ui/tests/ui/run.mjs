@@ -46,11 +46,41 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 
+// The app's CSP (tauri.conf.json), plus the dev server's websocket for vite's client.
+const csp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  `connect-src 'self' ws://127.0.0.1:${port}`,
+  "object-src 'none'",
+  "base-uri 'none'",
+].join("; ");
+
 let passed = 0;
 let failed = 0;
 const only = process.argv[2];
 for (const t of tests.filter((t) => !only || t.name.includes(only))) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: t.colorScheme ?? "light", locale: t.locale ?? "en-US" });
+  // Nothing may leave the machine, and the page runs under the strict CSP.
+  const outside = [];
+  await context.route("**/*", async (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname !== "127.0.0.1") {
+      outside.push(url.href);
+      return route.abort();
+    }
+    if (route.request().resourceType() === "document") {
+      const response = await route.fetch();
+      return route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": csp } });
+    }
+    return route.continue();
+  });
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -60,6 +90,9 @@ for (const t of tests.filter((t) => !only || t.name.includes(only))) {
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
     await t.run(page, { shot: (name) => page.screenshot({ path: join(artifacts, `${name}.png`) }) });
     if (errors.length) throw new Error(`uncaught errors in the page: ${errors.join("; ")}`);
+    const violations = await page.evaluate(() => window.__csp);
+    if (violations.length) throw new Error(`CSP violations: ${violations.join("; ")}`);
+    if (outside.length) throw new Error(`requests off the machine: ${outside.join(", ")}`);
     passed += 1;
     console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
   } catch (e) {

@@ -55,6 +55,11 @@ export const tests = [
     async run(page, { shot }) {
       await page.click('[data-testid="nav-doctor"]');
       await page.waitForSelector('[role="progressbar"]', { timeout: 5000 });
+      // Checks appear one by one through the Channel while the run is still going.
+      await page.waitForFunction(() => {
+        const n = document.querySelectorAll('[data-testid^="check-"]').length;
+        return n >= 1 && n < 7 && document.querySelector('[role="progressbar"]') !== null;
+      });
       await page.waitForSelector('[data-testid="doctor-summary"][data-ok="true"]', { timeout: 10000 });
       const statuses = await page.locator('[data-testid^="check-"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
       assert.deepEqual(statuses, Array(7).fill("ok"));
@@ -131,6 +136,88 @@ export const tests = [
       await page.click('[data-testid="recent-projects"] button.icon');
       await page.waitForSelector("text=No recent projects yet.");
       assert.match(await page.textContent('[data-testid="project-button"]'), /No project open/);
+    },
+  },
+  {
+    name: "the Doctor keeps its results when you come back, and runs again on request",
+    async run(page) {
+      await page.click('[data-testid="nav-doctor"]');
+      await page.waitForSelector('[data-testid="doctor-summary"][data-ok="true"]', { timeout: 10000 });
+      await page.click('[data-testid="nav-registry"]');
+      await page.click('[data-testid="nav-doctor"]');
+      assert.equal(await page.locator('[data-testid^="check-"]').count(), 7, "results kept");
+      assert.equal(await page.isVisible('[role="progressbar"]'), false, "no automatic second run");
+      await page.click('[data-testid="doctor-run"]');
+      await page.waitForSelector('[role="progressbar"]', { timeout: 5000 });
+      await page.waitForSelector('[data-testid="doctor-summary"][data-ok="true"]', { timeout: 10000 });
+      assert.match(await page.textContent('[data-testid="check-aws-region"]'), /< 1 ms/);
+    },
+  },
+  {
+    name: "the Practice badge explains itself on hover and on keyboard focus",
+    async run(page, { shot }) {
+      assert.equal(await page.isVisible('[data-testid="practice-tip"]'), false, "hidden at rest");
+      await page.hover('[data-testid="practice-badge"]');
+      await page.waitForSelector('[data-testid="practice-tip"]', { state: "visible" });
+      assert.match(await page.textContent('[data-testid="practice-tip"]'), /moto/);
+      assert.match(await page.textContent('[data-testid="practice-tip"]'), /not touch|Nothing here touches/);
+      await page.waitForTimeout(250); // let the fade-in finish before the picture
+      await shot("practice-tooltip");
+      await page.mouse.move(600, 600);
+      await page.focus('[data-testid="nav-settings"]');
+      // Tab from the project button reaches the badge; the tooltip shows for keyboard users too.
+      await page.focus('[data-testid="project-button"]');
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "practice-badge");
+      await page.waitForSelector('[data-testid="practice-tip"]', { state: "visible" });
+      const describedBy = await page.getAttribute('[data-testid="practice-badge"]', "aria-describedby");
+      assert.equal(await page.getAttribute(`#${describedBy}`, "role"), "tooltip");
+    },
+  },
+  {
+    name: "a skip link and Tab reach the content; Ctrl+6 and Ctrl+O jump",
+    async run(page) {
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.className.includes("skip")), true, "skip link first");
+      assert.ok(await page.isVisible("a.skip"), "visible when focused");
+      await page.keyboard.press("Enter");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+      await page.keyboard.press("Control+6");
+      assert.equal(await page.getAttribute('[data-testid="nav-monitor"]', "aria-current"), "page");
+      await page.focus('[data-testid="nav-monitor"]');
+      await page.keyboard.press("ArrowDown");
+      assert.equal(await page.getAttribute('[data-testid="nav-labs"]', "aria-current"), "page");
+      await page.keyboard.press("End");
+      assert.equal(await page.getAttribute('[data-testid="nav-settings"]', "aria-current"), "page");
+      const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.equal(ring, "solid", "a visible focus ring");
+      await page.keyboard.press("Control+o");
+      assert.match(await page.textContent("h1"), /Open a project/);
+    },
+  },
+  {
+    name: "Settings lists the practice profile first and says what each kind of profile means",
+    colorScheme: "dark",
+    locale: "vi-VN",
+    async run(page, { shot }) {
+      assert.equal(await page.evaluate(() => document.documentElement.lang), "vi", "a Vietnamese system starts in Vietnamese");
+      assert.equal((await page.textContent('[data-testid="nav-settings"] .label')).trim(), "Cài đặt");
+      await page.click('[data-testid="nav-settings"]');
+      assert.equal(await page.inputValue('[data-testid="settings-language"]'), "vi", "and saves it");
+      await page.waitForSelector('[data-testid="settings-profile"] option[value="lab-sso"]', { state: "attached" });
+      const options = await page.locator('[data-testid="settings-profile"] option').allTextContents();
+      assert.match(options[0], /^\s*practice — môi trường thực hành, có sẵn/);
+      assert.match(await page.textContent('[data-testid="settings-profile-note"]'), /miễn phí/);
+      await page.selectOption('[data-testid="settings-profile"]', "default");
+      assert.match(await page.textContent('[data-testid="settings-profile-note"]'), /tốn phí/);
+      assert.equal(await page.isVisible('[data-testid="settings-connected"]'), false, "the live connection is practice, not the chosen profile");
+      await page.selectOption('[data-testid="settings-language"]', "vi");
+      await page.waitForFunction(() => document.documentElement.lang === "vi");
+      await shot("settings-dark-vi");
+      await page.click('[data-testid="nav-doctor"]');
+      await page.waitForSelector('[data-testid="doctor-summary"][data-ok="true"]', { timeout: 10000 });
+      assert.match(await page.textContent('[data-testid="doctor-summary"]'), /Tất cả đều đạt/);
+      await shot("doctor-dark-vi");
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import en from "./en.json";
 import vi from "./vi.json";
-import { guessLanguage, messageKeys } from "./index";
+import { guessLanguage, messageKeys, startLanguage } from "./index";
 
 describe("message files", () => {
   it("English and Vietnamese have exactly the same keys", () => {
@@ -37,5 +37,12 @@ describe("message files", () => {
     expect(guessLanguage("vi-VN")).toBe("vi");
     expect(guessLanguage("en-US")).toBe("en");
     expect(guessLanguage(undefined)).toBe("en");
+  });
+
+  it("lets the system language win only on the first start", () => {
+    expect(startLanguage("en", "vi-VN", false)).toBe("vi");
+    expect(startLanguage("en", "en-GB", false)).toBe("en");
+    expect(startLanguage("en", "vi-VN", true)).toBe("en");
+    expect(startLanguage("vi", "en-US", true)).toBe("vi");
   });
 });

@@ -35,3 +35,11 @@ export function messageKeys(tree: object, prefix = ""): string[] {
     v && typeof v === "object" ? messageKeys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
   );
 }
+
+/**
+ * The language to use at start. The backend's default settings say "en" until the person picks
+ * one, so on the very first start (nothing chosen yet) the system's language wins.
+ */
+export function startLanguage(saved: Language, navigatorLanguage: string | undefined, chosenBefore: boolean): Language {
+  return chosenBefore ? saved : guessLanguage(navigatorLanguage);
+}
