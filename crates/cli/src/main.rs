@@ -48,6 +48,22 @@ enum Command {
     Doctor,
     /// List the connection profiles Slipway can use.
     Profiles,
+    /// The build context: what `docker build` would send.
+    #[command(subcommand)]
+    Context(ContextCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ContextCommand {
+    /// Print the files the context sends, one per line, sorted (.dockerignore applied).
+    Ls {
+        /// The context folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The Dockerfile, relative to the context folder (always sent).
+        #[arg(long, short = 'f', default_value = "Dockerfile")]
+        dockerfile: String,
+    },
 }
 
 /// What the CLI tells the shell.
@@ -137,6 +153,15 @@ async fn run(cli: Cli) -> Outcome {
                     Outcome::Success
                 }
                 Err(e) => output::error(cli.json, &ErrorBody::from(e), Outcome::Environment),
+            }
+        }
+        Command::Context(ContextCommand::Ls { dir, dockerfile }) => {
+            match slipway_docker::context::list_context(&dir, &dockerfile) {
+                Ok(files) => {
+                    output::lines(cli.json, &files);
+                    Outcome::Success
+                }
+                Err(e) => output::error(cli.json, &ErrorBody::from(e), Outcome::BadInput),
             }
         }
     }

@@ -78,3 +78,17 @@ pub fn error(json: bool, e: &ErrorBody, outcome: Outcome) -> Outcome {
     }
     outcome
 }
+
+/// A list of strings: one per line, or a JSON array.
+pub fn lines(json: bool, items: &[String]) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+        );
+    } else {
+        for i in items {
+            println!("{i}");
+        }
+    }
+}

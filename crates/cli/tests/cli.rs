@@ -214,3 +214,30 @@ fn profiles_lists_practice_first() {
     assert_eq!(list[1]["name"], "lab");
     assert_eq!(list[1]["region"], "ap-southeast-1");
 }
+
+#[test]
+fn context_ls_prints_what_would_be_sent_sorted() {
+    let home = Home::new();
+    let ctx = home.dir.path().join("app");
+    std::fs::create_dir_all(ctx.join("node_modules/x")).unwrap();
+    for f in ["b.txt", "a.txt", "node_modules/x/i.js", "Dockerfile"] {
+        std::fs::write(ctx.join(f), "x").unwrap();
+    }
+    std::fs::write(ctx.join(".dockerignore"), "node_modules\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["context", "ls"])
+        .arg(&ctx)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        ".dockerignore\nDockerfile\na.txt\nb.txt\n"
+    );
+
+    std::fs::write(ctx.join(".dockerignore"), "[broken\n").unwrap();
+    let (code, err, _) = home.slipway(&["context", "ls", ctx.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 2);
+    assert_eq!(err["error"]["code"], "invalid_input");
+    assert!(err["error"]["message"].as_str().unwrap().contains("line 1"));
+}

@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod connection;
+pub mod dockerignore;
 pub mod doctor;
 pub mod error;
 pub mod journal;

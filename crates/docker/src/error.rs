@@ -17,6 +17,8 @@ pub enum DockerError {
     Engine(#[source] bollard::errors::Error),
     #[error("the build failed: {0}")]
     BuildFailed(String),
+    #[error("{}", .0.message)]
+    Ignore(slipway_core::ErrorBody),
     #[error("cannot read the build context {path}: {source}")]
     Context {
         path: String,
@@ -48,6 +50,7 @@ impl From<&DockerError> for ErrorBody {
                 format!("The image build failed: {msg}"),
                 "Fix the Dockerfile step named in the message and build again.",
             ),
+            DockerError::Ignore(body) => body.clone(),
             DockerError::Context { path, source } => ErrorBody::new(
                 ErrorCode::PathNotFound,
                 format!("Cannot read the build context {path}: {source}"),

@@ -2,6 +2,7 @@
 //! and builds and runs images through its API with bollard. No Docker CLI is involved.
 
 pub mod container;
+pub mod context;
 pub mod engine;
 pub mod error;
 pub mod image;
