@@ -20,8 +20,25 @@ pub fn ignore_rules(dir: &Path, dockerfile: &str) -> Result<DockerIgnore, Docker
     DockerIgnore::for_build(&text, dockerfile).map_err(DockerError::Ignore)
 }
 
+/// One thing the context sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextEntry {
+    /// Slash path relative to the context folder.
+    pub path: String,
+    pub is_dir: bool,
+}
+
 /// The files (and symlinks) the context sends, as sorted slash paths relative to `dir`.
 pub fn list_context(dir: &Path, dockerfile: &str) -> Result<Vec<String>, DockerError> {
+    Ok(context_entries(dir, dockerfile)?
+        .into_iter()
+        .filter(|e| !e.is_dir)
+        .map(|e| e.path)
+        .collect())
+}
+
+/// Every entry the context sends (folders too, so empty ones survive), sorted by path.
+pub fn context_entries(dir: &Path, dockerfile: &str) -> Result<Vec<ContextEntry>, DockerError> {
     let meta = std::fs::metadata(dir).map_err(|source| DockerError::Context {
         path: dir.display().to_string(),
         source,
@@ -35,7 +52,7 @@ pub fn list_context(dir: &Path, dockerfile: &str) -> Result<Vec<String>, DockerE
     let rules = ignore_rules(dir, dockerfile)?;
     let mut out = Vec::new();
     walk(dir, "", &rules, &mut out)?;
-    out.sort();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
@@ -43,7 +60,7 @@ fn walk(
     root: &Path,
     rel: &str,
     rules: &DockerIgnore,
-    out: &mut Vec<String>,
+    out: &mut Vec<ContextEntry>,
 ) -> Result<(), DockerError> {
     let here = if rel.is_empty() {
         root.to_path_buf()
@@ -73,11 +90,20 @@ fn walk(
         if kind.is_dir() {
             // An excluded folder is skipped whole unless a `!` pattern might re-include
             // something inside it.
+            if !excluded {
+                out.push(ContextEntry {
+                    path: path.clone(),
+                    is_dir: true,
+                });
+            }
             if !excluded || rules.has_exclusions() {
                 walk(root, &path, rules, out)?;
             }
         } else if !excluded {
-            out.push(path);
+            out.push(ContextEntry {
+                path,
+                is_dir: false,
+            });
         }
     }
     Ok(())

@@ -15,17 +15,74 @@ pub enum BuildEvent {
     Built(String),
 }
 
-/// Packs `context_dir` into an uncompressed tar archive, in memory. Symlinks are kept as links.
-pub fn pack_context(context_dir: &Path) -> Result<Vec<u8>, DockerError> {
-    let mut builder = tar::Builder::new(Vec::new());
-    builder.follow_symlinks(false);
-    builder
-        .append_dir_all(".", context_dir)
-        .and_then(|_| builder.into_inner())
-        .map_err(|source| DockerError::Context {
-            path: context_dir.display().to_string(),
-            source,
+/// Bytes of tar handed to the engine at a time; with the channel's depth this bounds memory.
+const CHUNK: usize = 256 * 1024;
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// A `Write` that sends full chunks down a bounded channel (blocking when the engine lags).
+struct ChunkWriter {
+    tx: tokio::sync::mpsc::Sender<Result<bytes::Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl ChunkWriter {
+    fn flush_chunk(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = bytes::Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        self.tx.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the engine stopped reading the context",
+            )
         })
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.flush_chunk()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.flush_chunk()
+    }
+}
+
+/// Streams the context of `context_dir` as a tar archive while walking it: `.dockerignore`
+/// applied, memory bounded by a few chunks whatever the size of the context.
+pub fn stream_context(
+    context_dir: &Path,
+    dockerfile: &str,
+) -> Result<tokio_stream::wrappers::ReceiverStream<Result<bytes::Bytes, std::io::Error>>, DockerError>
+{
+    let entries = crate::context::context_entries(context_dir, dockerfile)?;
+    let (tx, rx) = tokio::sync::mpsc::channel(CHUNKS_IN_FLIGHT);
+    let root = context_dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let err_tx = tx.clone();
+        let mut builder = tar::Builder::new(ChunkWriter {
+            tx,
+            buf: Vec::with_capacity(CHUNK),
+        });
+        builder.follow_symlinks(false);
+        let result = (|| {
+            for e in &entries {
+                builder.append_path_with_name(root.join(&e.path), &e.path)?;
+            }
+            builder.finish()?;
+            builder.get_mut().flush_chunk()
+        })();
+        if let Err(e) = result {
+            let _ = err_tx.blocking_send(Err(e));
+        }
+    });
+    Ok(tokio_stream::wrappers::ReceiverStream::new(rx))
 }
 
 /// Builds `context_dir` with `dockerfile` (relative to it) as `tag`, reporting each line.
@@ -36,14 +93,14 @@ pub async fn build_image(
     tag: &str,
     mut on_event: impl FnMut(BuildEvent),
 ) -> Result<String, DockerError> {
-    let archive = pack_context(context_dir)?;
+    let context = stream_context(context_dir, dockerfile)?;
     let options = BuildImageOptionsBuilder::default()
         .dockerfile(dockerfile)
         .t(tag)
         .rm(true)
         .forcerm(true)
         .build();
-    let mut stream = docker.build_image(options, None, Some(bollard::body_full(archive.into())));
+    let mut stream = docker.build_image(options, None, Some(bollard::body_try_stream(context)));
     let mut image_id = None;
     while let Some(item) = stream.next().await {
         let info = item.map_err(|e| match e {

@@ -88,3 +88,28 @@ async fn a_broken_dockerfile_fails_with_the_engines_reason() {
         body.message
     );
 }
+
+#[tokio::test]
+async fn the_streamed_context_honors_dockerignore_and_keeps_empty_folders() {
+    let (docker, _) = slipway_docker::connect().await.expect("a Docker engine");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+    std::fs::create_dir_all(dir.path().join("node_modules/pkg")).unwrap();
+    std::fs::write(dir.path().join("node_modules/pkg/index.js"), "x").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "do not ship").unwrap();
+    std::fs::write(dir.path().join("app.txt"), "ship me").unwrap();
+    std::fs::write(
+        dir.path().join(".dockerignore"),
+        "secret.txt\nnode_modules\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM slipway/base:practice\nCOPY . /ctx\nRUN test -d /ctx/empty && test -f /ctx/app.txt && test ! -e /ctx/secret.txt && test ! -e /ctx/node_modules\n",
+    )
+    .unwrap();
+    let tag = format!("slipway-test/ctx:{}", std::process::id());
+    let built = build_image(&docker, dir.path(), "Dockerfile", &tag, |_| {}).await;
+    let _ = remove_image(&docker, &tag).await;
+    built.expect("COPY saw the empty folder and not the ignored files");
+}
