@@ -48,6 +48,15 @@ enum Command {
     Doctor,
     /// List the connection profiles Slipway can use.
     Profiles,
+    /// Lint a Dockerfile (hadolint's rules, with the same ids).
+    Lint {
+        /// The Dockerfile to lint.
+        #[arg(default_value = "Dockerfile")]
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = output::LintFormat::Text)]
+        format: output::LintFormat,
+    },
     /// The build context: what `docker build` would send.
     #[command(subcommand)]
     Context(ContextCommand),
@@ -153,6 +162,38 @@ async fn run(cli: Cli) -> Outcome {
                     Outcome::Success
                 }
                 Err(e) => output::error(cli.json, &ErrorBody::from(e), Outcome::Environment),
+            }
+        }
+        Command::Lint { file, format } => {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    let body = ErrorBody::new(
+                        slipway_core::ErrorCode::PathNotFound,
+                        format!("Cannot read {}: {e}", file.display()),
+                        "Give the path of a Dockerfile, e.g. `slipway lint app/Dockerfile`.",
+                    );
+                    return output::error(cli.json, &body, Outcome::BadInput);
+                }
+            };
+            match slipway_core::lint::lint(&text) {
+                Ok(findings) => {
+                    let format = if cli.json {
+                        output::LintFormat::Json
+                    } else {
+                        format
+                    };
+                    output::findings(format, &file.display().to_string(), &findings);
+                    if findings
+                        .iter()
+                        .any(|f| f.severity == slipway_core::lint::Severity::Error)
+                    {
+                        Outcome::Failed
+                    } else {
+                        Outcome::Success
+                    }
+                }
+                Err(e) => output::error(cli.json, &e, Outcome::BadInput),
             }
         }
         Command::Context(ContextCommand::Ls { dir, dockerfile }) => {

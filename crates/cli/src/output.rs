@@ -92,3 +92,57 @@ pub fn lines(json: bool, items: &[String]) {
         }
     }
 }
+
+/// How `slipway lint` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// Lint findings as text (`file:line rule severity: message`), JSON, or SARIF 2.1.0.
+pub fn findings(format: LintFormat, file: &str, findings: &[slipway_core::lint::Finding]) {
+    match format {
+        LintFormat::Text => {
+            for f in findings {
+                let sev = serde_json::to_value(f.severity)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                println!("{file}:{} {} {sev}: {}", f.line, f.rule, f.message);
+            }
+        }
+        LintFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(findings).unwrap_or_else(|_| "[]".into())
+        ),
+        LintFormat::Sarif => {
+            let results: Vec<serde_json::Value> = findings
+                .iter()
+                .map(|f| {
+                    let level = match f.severity {
+                        slipway_core::lint::Severity::Error => "error",
+                        slipway_core::lint::Severity::Warning => "warning",
+                        _ => "note",
+                    };
+                    serde_json::json!({
+                        "ruleId": f.rule,
+                        "level": level,
+                        "message": { "text": f.message },
+                        "locations": [{ "physicalLocation": { "artifactLocation": { "uri": file }, "region": { "startLine": f.line } } }]
+                    })
+                })
+                .collect();
+            let sarif = serde_json::json!({
+                "version": "2.1.0",
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "runs": [{ "tool": { "driver": { "name": "slipway", "rules": [] } }, "results": results }]
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&sarif).unwrap_or_default()
+            );
+        }
+    }
+}

@@ -241,3 +241,38 @@ fn context_ls_prints_what_would_be_sent_sorted() {
     assert_eq!(err["error"]["code"], "invalid_input");
     assert!(err["error"]["message"].as_str().unwrap().contains("line 1"));
 }
+
+#[test]
+fn lint_prints_findings_and_fails_on_errors() {
+    let home = Home::new();
+    let file = home.dir.path().join("Dockerfile");
+    std::fs::write(&file, "FROM ubuntu\nWORKDIR app\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .arg("lint")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "DL3000 is an error");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(":1 DL3006 warning:") && text.contains(":2 DL3000 error:"),
+        "{text}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["lint", "--format", "sarif"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"][1]["ruleId"], "DL3000");
+    assert_eq!(
+        sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+
+    let (code, err, _) = home.slipway(&["lint", "/no/such/Dockerfile", "--json"]);
+    assert_eq!(code, 2);
+    assert_eq!(err["error"]["code"], "path_not_found");
+}

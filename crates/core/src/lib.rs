@@ -7,6 +7,7 @@ pub mod dockerignore;
 pub mod doctor;
 pub mod error;
 pub mod journal;
+pub mod lint;
 pub mod project;
 pub mod redact;
 pub mod settings;

@@ -1,0 +1,64 @@
+//! The Dockerfile linter: hadolint's rules that matter most to learners, with the same ids and
+//! meaning (checked against hadolint itself in tests), on the parse-dockerfile parser.
+
+mod rules;
+pub mod shell;
+
+use crate::{ErrorBody, ErrorCode};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How much a finding matters (hadolint's levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Style,
+}
+
+/// One lint finding, tied to a line of the Dockerfile (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Finding {
+    /// The rule id, e.g. `DL3007` (hadolint's) or `SW1001` (Slipway's own).
+    pub rule: String,
+    pub severity: Severity,
+    pub line: u32,
+    pub message: String,
+}
+
+/// Parses and lints a Dockerfile, findings sorted by line then rule.
+pub fn lint(text: &str) -> Result<Vec<Finding>, ErrorBody> {
+    let file = parse_dockerfile::parse(text).map_err(|e| {
+        ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!("The Dockerfile cannot be parsed: {e}"),
+            "Fix the instruction named above; every line must start with an instruction such as FROM, RUN or COPY.",
+        )
+    })?;
+    let lines = LineIndex::new(text);
+    let mut findings = rules::check(&file, &lines);
+    findings.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.rule.cmp(&b.rule)));
+    Ok(findings)
+}
+
+/// Maps byte offsets to 1-based line numbers.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
+        (self.starts.partition_point(|s| *s <= offset)) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests;
