@@ -56,6 +56,12 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = output::LintFormat::Text)]
         format: output::LintFormat,
+        /// The port the service sends traffic to (enables Slipway's EXPOSE check).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The platform the service runs, e.g. linux/amd64 (enables the platform check).
+        #[arg(long)]
+        platform: Option<String>,
     },
     /// The build context: what `docker build` would send.
     #[command(subcommand)]
@@ -164,7 +170,12 @@ async fn run(cli: Cli) -> Outcome {
                 Err(e) => output::error(cli.json, &ErrorBody::from(e), Outcome::Environment),
             }
         }
-        Command::Lint { file, format } => {
+        Command::Lint {
+            file,
+            format,
+            port,
+            platform,
+        } => {
             let text = match std::fs::read_to_string(&file) {
                 Ok(t) => t,
                 Err(e) => {
@@ -176,7 +187,8 @@ async fn run(cli: Cli) -> Outcome {
                     return output::error(cli.json, &body, Outcome::BadInput);
                 }
             };
-            match slipway_core::lint::lint(&text) {
+            let options = slipway_core::lint::LintOptions { port, platform };
+            match slipway_core::lint::lint_with(&text, Some(&options)) {
                 Ok(findings) => {
                     let format = if cli.json {
                         output::LintFormat::Json

@@ -28,8 +28,22 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Parses and lints a Dockerfile, findings sorted by line then rule.
+/// What the project says, for Slipway's own checks (port, platform).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintOptions {
+    /// The port the service sends traffic to (slipway.toml `app.port`).
+    pub port: Option<u16>,
+    /// The platform the image is built for, e.g. `linux/amd64` (Fargate's default) or `linux/arm64`.
+    pub platform: Option<String>,
+}
+
+/// Parses and lints a Dockerfile with hadolint's rules only, findings sorted by line then rule.
 pub fn lint(text: &str) -> Result<Vec<Finding>, ErrorBody> {
+    lint_with(text, None)
+}
+
+/// Lints with hadolint's rules and, given the project's options, Slipway's own checks (SW*).
+pub fn lint_with(text: &str, options: Option<&LintOptions>) -> Result<Vec<Finding>, ErrorBody> {
     let file = parse_dockerfile::parse(text).map_err(|e| {
         ErrorBody::new(
             ErrorCode::InvalidInput,
@@ -39,6 +53,9 @@ pub fn lint(text: &str) -> Result<Vec<Finding>, ErrorBody> {
     })?;
     let lines = LineIndex::new(text);
     let mut findings = rules::check(&file, &lines);
+    if let Some(options) = options {
+        findings.extend(rules::slipway_checks(&file, &lines, options));
+    }
     findings.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.rule.cmp(&b.rule)));
     Ok(findings)
 }

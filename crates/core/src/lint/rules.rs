@@ -290,3 +290,80 @@ fn pip_unpinned(args: &[String]) -> bool {
     }
     false
 }
+
+/// Slipway's own checks, the ones that bite on Fargate.
+pub(super) fn slipway_checks(
+    file: &Dockerfile<'_>,
+    lines: &LineIndex,
+    options: &super::LintOptions,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let last_from = file
+        .instructions
+        .iter()
+        .rposition(|i| matches!(i, Instruction::From(_)));
+    let final_stage = last_from.map(|i| &file.instructions[i..]).unwrap_or(&[]);
+    let mut exposed: Vec<(u16, u32)> = Vec::new();
+    let mut has_user = false;
+    for ins in final_stage {
+        match ins {
+            Instruction::Expose(e) => {
+                for port in &e.arguments {
+                    let number = port
+                        .value
+                        .split('/')
+                        .next()
+                        .and_then(|p| p.parse::<u16>().ok());
+                    if let Some(n) = number {
+                        exposed.push((n, lines.line_of(e.expose.span.start)));
+                    }
+                }
+            }
+            Instruction::User(_) => has_user = true,
+            _ => {}
+        }
+    }
+    if let (Some(port), Some((_, line))) = (options.port, exposed.first()) {
+        if !exposed.iter().any(|(p, _)| *p == port) {
+            out.push(finding("SW1001", Severity::Error, *line, &format!("EXPOSE does not include port {port}, the port slipway.toml sends traffic to: the load balancer's health checks would never reach the app.")));
+        }
+    }
+    if !has_user {
+        if let Some(Instruction::From(from)) = last_from.map(|i| &file.instructions[i]) {
+            if from.image.value != "scratch" {
+                out.push(finding("SW1002", Severity::Warning, lines.line_of(from.from.span.start), "No USER in the final stage: the app runs as root. Add a non-root user (USER 10001) before CMD."));
+            }
+        }
+    }
+    for ins in &file.instructions {
+        let (keyword, args) = match ins {
+            Instruction::Env(e) => (&e.env, e.arguments.value.as_ref()),
+            Instruction::Arg(a) => (&a.arg, a.arguments.value.as_ref()),
+            _ => continue,
+        };
+        for pair in args.split_whitespace() {
+            if let Some((name, value)) = pair.split_once('=') {
+                let value = unquote(value);
+                if crate::redact::is_secret_key(name)
+                    && !value.is_empty()
+                    && !value.starts_with('$')
+                {
+                    out.push(finding("SW1003", Severity::Error, lines.line_of(keyword.span.start), &format!("{name} looks like a secret written into the image: anyone who can pull the image can read it. Pass it at run time (ECS secrets from Secrets Manager or SSM) instead.")));
+                }
+            }
+        }
+    }
+    if let Some(wanted) = options.platform.as_deref() {
+        for ins in final_stage.iter().take(1) {
+            if let Instruction::From(from) = ins {
+                for flag in &from.options {
+                    let value = flag.value.as_ref().map(|v| v.value.as_ref()).unwrap_or("");
+                    if flag.name.value == "platform" && !value.starts_with('$') && value != wanted {
+                        out.push(finding("SW1004", Severity::Error, lines.line_of(from.from.span.start), &format!("The final stage is built for {value} but the service runs {wanted}: Fargate would fail to start the task with an exec format error.")));
+                    }
+                }
+            }
+        }
+    }
+    out
+}

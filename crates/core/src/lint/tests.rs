@@ -37,3 +37,64 @@ fn findings_come_sorted_by_line() {
         ]
     );
 }
+
+fn sw(text: &str, port: Option<u16>, platform: Option<&str>) -> Vec<(String, u32)> {
+    let options = LintOptions {
+        port,
+        platform: platform.map(str::to_string),
+    };
+    lint_with(text, Some(&options))
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.rule.starts_with("SW"))
+        .map(|f| (f.rule, f.line))
+        .collect()
+}
+
+#[test]
+fn expose_must_include_the_service_port() {
+    let text = "FROM node:20-alpine\nEXPOSE 3000\nUSER node\n";
+    assert_eq!(sw(text, Some(8080), None), [("SW1001".to_string(), 2)]);
+    assert!(sw(text, Some(3000), None).is_empty());
+    assert!(sw(
+        "FROM node:20-alpine\nEXPOSE 3000/tcp 8080\nUSER node\n",
+        Some(8080),
+        None
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_final_stage_without_user_runs_as_root() {
+    assert_eq!(
+        sw("FROM golang:1.23 AS b\nUSER 1\nFROM alpine:3\n", None, None),
+        [("SW1002".to_string(), 3)]
+    );
+    assert!(sw("FROM alpine:3\nUSER 10001\n", None, None).is_empty());
+    assert!(sw("FROM scratch\nCOPY app /app\n", None, None).is_empty());
+}
+
+#[test]
+fn secrets_baked_into_env_or_arg_are_errors_but_references_are_not() {
+    let text = "FROM alpine:3\nENV AWS_SECRET_ACCESS_KEY=abc123 REGION=us-east-1\nARG DB_PASSWORD=hunter2\nENV API_TOKEN=$API_TOKEN\nUSER 1\n";
+    assert_eq!(
+        sw(text, None, None),
+        [("SW1003".to_string(), 2), ("SW1003".to_string(), 3)]
+    );
+}
+
+#[test]
+fn the_final_stage_platform_must_match_the_service() {
+    let text = "FROM --platform=linux/arm64 alpine:3\nUSER 1\n";
+    assert_eq!(
+        sw(text, None, Some("linux/amd64")),
+        [("SW1004".to_string(), 1)]
+    );
+    assert!(sw(text, None, Some("linux/arm64")).is_empty());
+    assert!(sw(
+        "FROM --platform=$BUILDPLATFORM alpine:3\nUSER 1\n",
+        None,
+        Some("linux/amd64")
+    )
+    .is_empty());
+}
