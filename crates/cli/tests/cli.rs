@@ -266,10 +266,19 @@ fn lint_prints_findings_and_fails_on_errors() {
         .unwrap();
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["runs"][0]["results"][1]["ruleId"], "DL3000");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let dl3000 = results
+        .iter()
+        .find(|r| r["ruleId"] == "DL3000")
+        .expect("DL3000 in SARIF");
+    assert_eq!(dl3000["level"], "error");
     assert_eq!(
-        sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        dl3000["locations"][0]["physicalLocation"]["region"]["startLine"],
         2
+    );
+    assert!(
+        results.iter().any(|r| r["ruleId"] == "SW1002"),
+        "no USER: Slipway's own check"
     );
 
     let (code, err, _) = home.slipway(&["lint", "/no/such/Dockerfile", "--json"]);
