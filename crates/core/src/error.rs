@@ -3,70 +3,83 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// A stable, machine-matchable error code. The UI and the tests match on these strings, so a
-/// variant is never renamed; new ones are added at the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// Input from the person (an argument, a form field) is not acceptable.
-    InvalidInput,
-    /// A folder or file that was named does not exist or cannot be read.
-    PathNotFound,
-    /// slipway.toml could not be parsed or failed validation.
-    SpecInvalid,
-    /// The Docker engine does not answer on any known socket.
-    DockerUnreachable,
-    /// The Docker engine answered with an error.
-    DockerFailed,
-    /// ~/.aws/config or ~/.aws/credentials could not be parsed.
-    AwsConfigInvalid,
-    /// The named AWS profile is not defined in the AWS config files.
-    AwsProfileNotFound,
-    /// The AWS profile uses IAM Identity Center (SSO) and its token is missing or expired.
-    AwsSsoLoginRequired,
-    /// No credentials could be found for the chosen profile.
-    AwsCredentialsMissing,
-    /// Credentials were found but AWS rejected them.
-    AwsCredentialsInvalid,
-    /// No region is set for the chosen profile.
-    AwsRegionMissing,
-    /// An AWS endpoint could not be reached.
-    AwsUnreachable,
-    /// An AWS API call failed for another reason.
-    AwsCallFailed,
-    /// The local practice stack (moto, registry) is not running.
-    PracticeStackDown,
-    /// The local store (SQLite) could not be opened or written.
-    StoreFailed,
-    /// Something that should not happen did; the message says what.
-    Internal,
-    /// The region has no default VPC and none was chosen.
-    NoDefaultVpc,
+/// Declares the error codes once: the enum, its wire names and the list of all of them.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $wire:literal,)*) => {
+        /// A stable, machine-matchable error code. The UI and the tests match on these strings,
+        /// so a variant is never renamed; new ones are added at the end.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* #[serde(rename = $wire)] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as it appears on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $wire,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// The code as it appears on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::PathNotFound => "path_not_found",
-            ErrorCode::SpecInvalid => "spec_invalid",
-            ErrorCode::DockerUnreachable => "docker_unreachable",
-            ErrorCode::DockerFailed => "docker_failed",
-            ErrorCode::AwsConfigInvalid => "aws_config_invalid",
-            ErrorCode::AwsProfileNotFound => "aws_profile_not_found",
-            ErrorCode::AwsSsoLoginRequired => "aws_sso_login_required",
-            ErrorCode::AwsCredentialsMissing => "aws_credentials_missing",
-            ErrorCode::AwsCredentialsInvalid => "aws_credentials_invalid",
-            ErrorCode::AwsRegionMissing => "aws_region_missing",
-            ErrorCode::AwsUnreachable => "aws_unreachable",
-            ErrorCode::AwsCallFailed => "aws_call_failed",
-            ErrorCode::PracticeStackDown => "practice_stack_down",
-            ErrorCode::StoreFailed => "store_failed",
-            ErrorCode::Internal => "internal",
-            ErrorCode::NoDefaultVpc => "no_default_vpc",
-        }
-    }
+error_codes! {
+    /// Input from the person (an argument, a form field) is not acceptable.
+    InvalidInput => "invalid_input",
+    /// A folder or file that was named does not exist or cannot be read.
+    PathNotFound => "path_not_found",
+    /// slipway.toml could not be parsed or failed validation.
+    SpecInvalid => "spec_invalid",
+    /// The Docker engine does not answer on any known socket.
+    DockerUnreachable => "docker_unreachable",
+    /// The Docker engine answered with an error.
+    DockerFailed => "docker_failed",
+    /// ~/.aws/config or ~/.aws/credentials could not be parsed.
+    AwsConfigInvalid => "aws_config_invalid",
+    /// The named AWS profile is not defined in the AWS config files.
+    AwsProfileNotFound => "aws_profile_not_found",
+    /// The AWS profile uses IAM Identity Center (SSO) and its token is missing or expired.
+    AwsSsoLoginRequired => "aws_sso_login_required",
+    /// No credentials could be found for the chosen profile.
+    AwsCredentialsMissing => "aws_credentials_missing",
+    /// Credentials were found but AWS rejected them.
+    AwsCredentialsInvalid => "aws_credentials_invalid",
+    /// No region is set for the chosen profile.
+    AwsRegionMissing => "aws_region_missing",
+    /// An AWS endpoint could not be reached.
+    AwsUnreachable => "aws_unreachable",
+    /// An AWS API call failed for another reason.
+    AwsCallFailed => "aws_call_failed",
+    /// The local practice stack (moto, registry) is not running.
+    PracticeStackDown => "practice_stack_down",
+    /// The local store (SQLite) could not be opened or written.
+    StoreFailed => "store_failed",
+    /// Something that should not happen did; the message says what.
+    Internal => "internal",
+    /// The region has no default VPC and none was chosen.
+    NoDefaultVpc => "no_default_vpc",
+    /// The Dockerfile does not parse.
+    DockerfileInvalid => "dockerfile_invalid",
+    /// The project has no Dockerfile where the spec says it is.
+    DockerfileMissing => "dockerfile_missing",
+    /// An image the operation needs is not in the local engine (and cannot be pulled).
+    ImageNotFound => "image_not_found",
+    /// The image build failed at a Dockerfile step.
+    BuildFailed => "build_failed",
+    /// The person (or the app closing) cancelled the operation.
+    Cancelled => "cancelled",
+    /// The host port asked for is already taken by another program.
+    PortInUse => "port_in_use",
+    /// The container did not answer on its health path in time, or answered with an error.
+    SmokeTestFailed => "smoke_test_failed",
+    /// The container stopped on its own while it was expected to run.
+    ContainerExited => "container_exited",
+    /// A file would be overwritten and the person has not confirmed it.
+    WouldOverwrite => "would_overwrite",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -119,31 +132,16 @@ mod tests {
     }
 
     #[test]
-    fn every_code_serializes_as_its_as_str() {
-        use ErrorCode::*;
-        for code in [
-            InvalidInput,
-            PathNotFound,
-            SpecInvalid,
-            DockerUnreachable,
-            DockerFailed,
-            AwsConfigInvalid,
-            AwsProfileNotFound,
-            AwsSsoLoginRequired,
-            AwsCredentialsMissing,
-            AwsCredentialsInvalid,
-            AwsRegionMissing,
-            AwsUnreachable,
-            AwsCallFailed,
-            PracticeStackDown,
-            StoreFailed,
-            Internal,
-            NoDefaultVpc,
-        ] {
+    fn every_code_serializes_as_its_as_str_and_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),
                 serde_json::json!(code.as_str())
             );
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            let back: ErrorCode = serde_json::from_value(serde_json::json!(code.as_str())).unwrap();
+            assert_eq!(back, *code);
         }
     }
 }

@@ -2,8 +2,10 @@
 //! neither Tauri nor an SDK. Adapters (docker, aws, store) translate their worlds into these types.
 
 pub mod atomic;
+pub mod build;
 pub mod connection;
 pub mod dockerignore;
+pub mod dockerfile;
 pub mod doctor;
 pub mod error;
 pub mod journal;

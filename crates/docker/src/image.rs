@@ -1,138 +1,43 @@
-//! Building images from a folder through the Engine API (the classic builder's /build).
+//! Local images: whether one exists, what it weighs layer by layer, removing it.
 
 use crate::DockerError;
-use bollard::query_parameters::BuildImageOptionsBuilder;
 use bollard::Docker;
-use futures_util::StreamExt;
-use std::path::Path;
+use serde::Serialize;
+use ts_rs::TS;
 
-/// One thing the build reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BuildEvent {
-    /// A line of build output (a step, a command's output).
-    Line(String),
-    /// The image was built; its id.
-    Built(String),
+/// An image and the layers that make it up, for the "what made my image big?" chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ImageReport {
+    pub id: String,
+    pub tags: Vec<String>,
+    /// `linux/amd64`, ...
+    pub platform: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    /// Oldest first: the base image's layers, then one per instruction of the Dockerfile.
+    pub layers: Vec<Layer>,
 }
 
-/// Bytes of tar handed to the engine at a time; with the channel's depth this bounds memory.
-const CHUNK: usize = 256 * 1024;
-const CHUNKS_IN_FLIGHT: usize = 8;
-
-/// A `Write` that sends full chunks down a bounded channel (blocking when the engine lags).
-struct ChunkWriter {
-    tx: tokio::sync::mpsc::Sender<Result<bytes::Bytes, std::io::Error>>,
-    buf: Vec<u8>,
+/// One layer (or a metadata-only step, with size 0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Layer {
+    /// The instruction that made it, cleaned of the builder's `/bin/sh -c #(nop)` noise.
+    pub instruction: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    /// Whether the layer comes from the base image rather than this Dockerfile.
+    pub from_base: bool,
 }
 
-impl ChunkWriter {
-    fn flush_chunk(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = bytes::Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
-        self.tx.blocking_send(Ok(chunk)).map_err(|_| {
-            std::io::Error::new(
-                std::io::ErrorKind::BrokenPipe,
-                "the engine stopped reading the context",
-            )
-        })
+/// Whether the engine has an image by this name or id.
+pub async fn image_exists(docker: &Docker, image: &str) -> Result<bool, DockerError> {
+    match docker.inspect_image(image).await {
+        Ok(_) => Ok(true),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(false),
+        Err(e) => Err(DockerError::Engine(e)),
     }
-}
-
-impl std::io::Write for ChunkWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK {
-            self.flush_chunk()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.flush_chunk()
-    }
-}
-
-/// Streams the context of `context_dir` as a tar archive while walking it: `.dockerignore`
-/// applied, memory bounded by a few chunks whatever the size of the context.
-pub fn stream_context(
-    context_dir: &Path,
-    dockerfile: &str,
-) -> Result<tokio_stream::wrappers::ReceiverStream<Result<bytes::Bytes, std::io::Error>>, DockerError>
-{
-    let entries = crate::context::context_entries(context_dir, dockerfile)?;
-    let (tx, rx) = tokio::sync::mpsc::channel(CHUNKS_IN_FLIGHT);
-    let root = context_dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let err_tx = tx.clone();
-        let mut builder = tar::Builder::new(ChunkWriter {
-            tx,
-            buf: Vec::with_capacity(CHUNK),
-        });
-        builder.follow_symlinks(false);
-        let result = (|| {
-            for e in &entries {
-                builder.append_path_with_name(root.join(&e.path), &e.path)?;
-            }
-            builder.finish()?;
-            builder.get_mut().flush_chunk()
-        })();
-        if let Err(e) = result {
-            let _ = err_tx.blocking_send(Err(e));
-        }
-    });
-    Ok(tokio_stream::wrappers::ReceiverStream::new(rx))
-}
-
-/// Builds `context_dir` with `dockerfile` (relative to it) as `tag`, reporting each line.
-pub async fn build_image(
-    docker: &Docker,
-    context_dir: &Path,
-    dockerfile: &str,
-    tag: &str,
-    mut on_event: impl FnMut(BuildEvent),
-) -> Result<String, DockerError> {
-    let context = stream_context(context_dir, dockerfile)?;
-    let options = BuildImageOptionsBuilder::default()
-        .dockerfile(dockerfile)
-        .t(tag)
-        .rm(true)
-        .forcerm(true)
-        .build();
-    let mut stream = docker.build_image(options, None, Some(bollard::body_try_stream(context)));
-    let mut image_id = None;
-    while let Some(item) = stream.next().await {
-        let info = item.map_err(|e| match e {
-            bollard::errors::Error::DockerStreamError { error } => DockerError::BuildFailed(error),
-            other => DockerError::Engine(other),
-        })?;
-        if let Some(detail) = info.error_detail {
-            return Err(DockerError::BuildFailed(
-                detail.message.unwrap_or_else(|| "unknown error".into()),
-            ));
-        }
-        if let Some(line) = info.stream {
-            let line = line.trim_end();
-            if !line.is_empty() {
-                on_event(BuildEvent::Line(line.to_string()));
-            }
-        }
-        if let Some(aux) = info.aux.and_then(|a| a.id) {
-            image_id = Some(aux);
-        }
-    }
-    let id = match image_id {
-        Some(id) => id,
-        None => docker
-            .inspect_image(tag)
-            .await
-            .map_err(DockerError::Engine)?
-            .id
-            .unwrap_or_default(),
-    };
-    on_event(BuildEvent::Built(id.clone()));
-    Ok(id)
 }
 
 /// Removes an image by name or id, and its untagged parents.
@@ -147,13 +52,96 @@ pub async fn remove_image(docker: &Docker, image: &str) -> Result<(), DockerErro
         .map_err(DockerError::Engine)
 }
 
-/// Whether the engine has an image by this name or id.
-pub async fn image_exists(docker: &Docker, image: &str) -> Result<bool, DockerError> {
-    match docker.inspect_image(image).await {
-        Ok(_) => Ok(true),
+/// `/bin/sh -c #(nop)  EXPOSE 8080` → `EXPOSE 8080`; `/bin/sh -c pip install` → `RUN pip install`.
+pub fn clean_instruction(created_by: &str) -> String {
+    let s = created_by.trim();
+    if let Some(rest) = s.strip_prefix("/bin/sh -c #(nop)") {
+        return rest.trim().to_string();
+    }
+    if let Some(rest) = s.strip_prefix("/bin/sh -c ") {
+        return format!("RUN {}", rest.trim());
+    }
+    if let Some(rest) = s.strip_prefix("|") {
+        // `|2 A=1 B=2 /bin/sh -c cmd`: a RUN with build args.
+        if let Some((_, cmd)) = rest.split_once("/bin/sh -c ") {
+            return format!("RUN {}", cmd.trim());
+        }
+    }
+    s.to_string()
+}
+
+/// The image's layers with the instruction that made each, and its size and platform. Given the
+/// final stage's base image, its layers are marked as the base's.
+pub async fn inspect_layers(
+    docker: &Docker,
+    image: &str,
+    base: Option<&str>,
+) -> Result<ImageReport, DockerError> {
+    let inspect = match docker.inspect_image(image).await {
+        Ok(i) => i,
         Err(bollard::errors::Error::DockerResponseServerError {
             status_code: 404, ..
-        }) => Ok(false),
-        Err(e) => Err(DockerError::Engine(e)),
+        }) => {
+            return Err(DockerError::ImageNotFound {
+                image: image.to_string(),
+            })
+        }
+        Err(e) => return Err(DockerError::Engine(e)),
+    };
+    let history = docker
+        .image_history(image)
+        .await
+        .map_err(DockerError::Engine)?;
+    // History comes newest first. The base image's entries are the oldest ones: as many as its
+    // own history has (pulled images show "<missing>" ids for those).
+    let base_entries = match base {
+        Some(b) => docker.image_history(b).await.map(|h| h.len()).ok(),
+        None => None,
+    };
+    let layers: Vec<Layer> = history
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, h)| Layer {
+            instruction: clean_instruction(&h.created_by),
+            size: h.size,
+            from_base: match base_entries {
+                Some(n) => i < n,
+                None => h.id == "<missing>",
+            },
+        })
+        .collect();
+    Ok(ImageReport {
+        id: inspect.id.unwrap_or_default(),
+        tags: inspect.repo_tags.unwrap_or_default(),
+        platform: format!(
+            "{}/{}",
+            inspect.os.unwrap_or_else(|| "linux".into()),
+            inspect.architecture.unwrap_or_default()
+        ),
+        size: inspect.size.unwrap_or(0),
+        layers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_noise_is_cleaned_from_instructions() {
+        assert_eq!(
+            clean_instruction("/bin/sh -c #(nop)  EXPOSE 8080"),
+            "EXPOSE 8080"
+        );
+        assert_eq!(
+            clean_instruction("/bin/sh -c pip install -r requirements.txt"),
+            "RUN pip install -r requirements.txt"
+        );
+        assert_eq!(
+            clean_instruction("|1 VERSION=2 /bin/sh -c echo $VERSION"),
+            "RUN echo $VERSION"
+        );
+        assert_eq!(clean_instruction("COPY file:abc in /app "), "COPY file:abc in /app");
     }
 }

@@ -4,7 +4,8 @@
 mod rules;
 pub mod shell;
 
-use crate::{ErrorBody, ErrorCode};
+use crate::dockerfile::LineIndex;
+use crate::ErrorBody;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -44,13 +45,7 @@ pub fn lint(text: &str) -> Result<Vec<Finding>, ErrorBody> {
 
 /// Lints with hadolint's rules and, given the project's options, Slipway's own checks (SW*).
 pub fn lint_with(text: &str, options: Option<&LintOptions>) -> Result<Vec<Finding>, ErrorBody> {
-    let file = parse_dockerfile::parse(text).map_err(|e| {
-        ErrorBody::new(
-            ErrorCode::InvalidInput,
-            format!("The Dockerfile cannot be parsed: {e}"),
-            "Fix the instruction named above; every line must start with an instruction such as FROM, RUN or COPY.",
-        )
-    })?;
+    let file = crate::dockerfile::parse(text)?;
     let lines = LineIndex::new(text);
     let mut findings = rules::check(&file, &lines);
     if let Some(options) = options {
@@ -58,23 +53,6 @@ pub fn lint_with(text: &str, options: Option<&LintOptions>) -> Result<Vec<Findin
     }
     findings.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.rule.cmp(&b.rule)));
     Ok(findings)
-}
-
-/// Maps byte offsets to 1-based line numbers.
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { starts }
-    }
-
-    pub(crate) fn line_of(&self, offset: usize) -> u32 {
-        (self.starts.partition_point(|s| *s <= offset)) as u32
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::ErrorCode;
 
 fn rules_at(text: &str) -> Vec<(String, u32)> {
     lint(text)
@@ -21,7 +22,7 @@ fn heredocs_parser_directives_and_arg_in_from_parse() {
 #[test]
 fn a_dockerfile_that_does_not_parse_is_a_clear_error() {
     let err = lint("FROM alpine:3\nCOPY\n").unwrap_err();
-    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_eq!(err.code, ErrorCode::DockerfileInvalid);
     assert!(err.message.contains("cannot be parsed"), "{}", err.message);
 }
 
