@@ -8,11 +8,14 @@ pub mod dockerignore;
 pub mod dockerfile;
 pub mod doctor;
 pub mod error;
+pub mod generate;
 pub mod journal;
 pub mod lint;
 pub mod project;
 pub mod redact;
 pub mod settings;
 pub mod spec;
+pub mod stack;
+pub mod textdiff;
 
 pub use error::{ErrorBody, ErrorCode};
