@@ -122,6 +122,38 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_final_newline_is_marked_in_the_unified_diff() {
+        let text = unified("a\nb", "a\nc", 3);
+        assert!(text.contains("-b\n"), "{text}");
+        assert!(text.contains("+c"), "{text}");
+        assert!(text.contains("No newline at end of file"), "{text}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rows_always_rebuild_both_texts_with_increasing_numbers(
+            old in proptest::collection::vec("[a-c]{0,2}", 0..12),
+            new in proptest::collection::vec("[a-c]{0,2}", 0..12),
+        ) {
+            let old: String = old.iter().map(|l| format!("{l}\n")).collect();
+            let new: String = new.iter().map(|l| format!("{l}\n")).collect();
+            let rows = diff_lines(&old, &new);
+            let side = |keep: DiffKind| -> String {
+                rows.iter()
+                    .filter(|r| r.kind == DiffKind::Same || r.kind == keep)
+                    .map(|r| format!("{}\n", r.text))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(side(DiffKind::Removed), old);
+            proptest::prop_assert_eq!(side(DiffKind::Added), new);
+            let olds: Vec<u32> = rows.iter().filter_map(|r| r.old_line).collect();
+            let news: Vec<u32> = rows.iter().filter_map(|r| r.new_line).collect();
+            proptest::prop_assert!(olds.iter().enumerate().all(|(i, n)| *n == i as u32 + 1));
+            proptest::prop_assert!(news.iter().enumerate().all(|(i, n)| *n == i as u32 + 1));
+        }
+    }
+
+    #[test]
     fn rows_rebuild_both_texts() {
         let old = "FROM x\nRUN a\nRUN b\nCMD [\"a\"]\n";
         let new = "FROM y\nRUN a\nUSER 1\nRUN b\n";

@@ -118,8 +118,22 @@ pub(crate) fn file_evidence(file: &str, why: &str) -> Evidence {
     }
 }
 
+/// Whether a path is a test (its routes and ports are not the app's).
+pub(crate) fn is_test_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.split('/').any(|part| {
+        matches!(
+            part,
+            "test" | "tests" | "__tests__" | "spec" | "e2e" | "testdata" | "fixtures"
+        )
+    }) || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains("_test.")
+        || name.starts_with("test_")
+}
+
 /// Source files read for a search, most likely ones first: the ones named in `first`, then
-/// the rest of `files`, at most [`MAX_SOURCE_FILES`].
+/// the rest of `files` (tests left out), at most [`MAX_SOURCE_FILES`].
 pub(crate) fn sources<'a>(
     folder: &'a Folder,
     first: &[&'a str],
@@ -127,7 +141,7 @@ pub(crate) fn sources<'a>(
 ) -> Vec<(&'a str, String)> {
     let mut order: Vec<&str> = first.iter().copied().filter(|f| folder.has(f)).collect();
     for f in files {
-        if !order.contains(&f) {
+        if !order.contains(&f) && !is_test_path(f) {
             order.push(f);
         }
     }

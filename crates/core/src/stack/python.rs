@@ -20,7 +20,6 @@ static BIND_PORT: LazyLock<Regex> = LazyLock::new(|| {
 static FLASK_APP: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^(\w+)\s*=\s*Flask\("));
 static FASTAPI_APP: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^(\w+)\s*=\s*FastAPI\("));
 static FLASK_FACTORY: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^def (create_app)\("));
-static RUN_CALL: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)\w+\.run\(([^)]*)\)"));
 
 /// Whether the folder is a Python project.
 pub(crate) fn applies(folder: &Folder) -> bool {
@@ -362,14 +361,21 @@ fn django_wsgi(code: &[(&str, String)]) -> Option<(Hit, String)> {
 /// container can reach.
 fn warn_on_localhost_run(code: &[(&str, String)], d: &mut Detection) {
     for (file, text) in code {
-        if let Some(hit) = in_text(file, text, &RUN_CALL) {
+        let Some(app) = in_text(file, text, &FLASK_APP) else {
+            continue;
+        };
+        let run = re(&format!(
+            r"\b{}\.run\(([^)]*)\)",
+            regex::escape(&app.capture)
+        ));
+        if let Some(hit) = in_text(file, text, &run) {
             if !text.contains("0.0.0.0") && !hit.capture.contains("host") {
                 d.warnings.push(format!(
-                    "{file} line {}: app.run() listens on 127.0.0.1 only, which the load balancer cannot reach; use host=\"0.0.0.0\" or run it with gunicorn.",
-                    hit.line
+                    "{file} line {}: {}.run() listens on 127.0.0.1 only, which the load balancer cannot reach; use host=\"0.0.0.0\" or run it with gunicorn.",
+                    hit.line, app.capture
                 ));
             }
-            return;
         }
+        return;
     }
 }

@@ -376,3 +376,33 @@ fn detection_serializes_with_snake_case_enums() {
     assert_eq!(json["server"], "uvicorn");
     assert_eq!(json["questions"][0]["topic"], "port");
 }
+
+#[test]
+fn routes_and_ports_in_tests_are_not_the_apps() {
+    let d = detect_files(&[
+        ("package.json", r#"{"main":"server.js"}"#),
+        (
+            "server.js",
+            "require('http').createServer(h).listen(process.env.PORT || 3000);\n",
+        ),
+        (
+            "test/server.test.js",
+            "request(app).get('/health'); app.listen(9999);\n",
+        ),
+        ("src/api.spec.ts", "it('pings', () => get('/ping'));\n"),
+    ]);
+    assert_eq!(d.port, Some(3000));
+    assert_eq!(d.health_path, None);
+}
+
+#[test]
+fn only_the_flask_apps_own_run_call_is_checked_for_its_host() {
+    let d = detect_files(&[
+        ("requirements.txt", "flask\n"),
+        (
+            "app.py",
+            "import subprocess\nfrom flask import Flask\nsubprocess.run(['true'])\napp = Flask(__name__)\napp.run(host='0.0.0.0', port=5000)\n",
+        ),
+    ]);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+}
