@@ -406,3 +406,66 @@ fn only_the_flask_apps_own_run_call_is_checked_for_its_host() {
     ]);
     assert!(d.warnings.is_empty(), "{:?}", d.warnings);
 }
+
+#[test]
+fn rust_port_from_a_bind_string_or_a_port_variable_default() {
+    let literal = detect_files(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"w\"\n[dependencies]\nwarp = \"0.3\"\n",
+        ),
+        (
+            "src/main.rs",
+            "fn main() {\n    let l = TcpListener::bind(\"0.0.0.0:8090\").await?;\n}\n",
+        ),
+    ]);
+    assert_eq!(literal.framework, Some(Framework::Warp));
+    assert_eq!(literal.port, Some(8090));
+    assert_eq!(literal.port_evidence.as_ref().and_then(|e| e.line), Some(2));
+
+    let env = detect_files(&[
+        ("Cargo.toml", "[package]\nname = \"a\"\n[dependencies]\naxum = \"0.7\"\n"),
+        (
+            "src/main.rs",
+            "let port: u16 = std::env::var(\"PORT\")\n    .ok()\n    .and_then(|p| p.parse().ok())\n    .unwrap_or(7070);\nlet addr = SocketAddr::from(([0, 0, 0, 0], port));\n",
+        ),
+    ]);
+    assert_eq!(env.port, Some(7070));
+    assert_eq!(env.port_env.as_deref(), Some("PORT"));
+    assert_eq!(env.port_evidence.as_ref().and_then(|e| e.line), Some(4));
+}
+
+#[test]
+fn pipfile_apps_use_pipenv_and_waitress() {
+    let d = detect_files(&[
+        ("Pipfile", "[packages]\nflask = \"*\"\nwaitress = \"*\"\n\n[requires]\npython_version = \"3.12\"\n"),
+        ("Pipfile.lock", "{}"),
+        ("wsgi.py", "from flask import Flask\napplication = Flask(__name__)\n"),
+    ]);
+    assert_eq!(d.package_manager, Some(PackageManager::Pipenv));
+    assert_eq!(d.manifests, ["Pipfile", "Pipfile.lock"]);
+    assert_eq!(d.server, Some(Server::Waitress));
+    assert_eq!(d.runtime_version.as_deref(), Some("3.12"));
+    assert_eq!(d.start_command, ["waitress-serve", "wsgi:application"]);
+}
+
+#[test]
+fn vue_cli_and_angular_builds_are_single_page_apps() {
+    let vue = detect_files(&[(
+        "package.json",
+        r#"{"scripts":{"build":"vue-cli-service build"},"dependencies":{"vue":"3"}}"#,
+    )]);
+    assert_eq!(
+        (vue.stack, vue.framework),
+        (StackKind::Static, Some(Framework::VueCli))
+    );
+    let angular = detect_files(&[(
+        "package.json",
+        r#"{"scripts":{"build":"ng build"},"dependencies":{"@angular/core":"18"}}"#,
+    )]);
+    assert_eq!(angular.framework, Some(Framework::Angular));
+    assert!(angular
+        .warnings
+        .iter()
+        .any(|w| w.contains("dist/<project>/browser")));
+}
