@@ -16,7 +16,7 @@ PRACTICE_BASE_IMAGE="slipway/base:practice"
 APT_PACKAGES=(
   build-essential pkg-config curl file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  docker.io docker-registry apache2-utils busybox-static iptables
+  docker.io docker-registry apache2-utils busybox-static iptables debootstrap
   xvfb xauth dbus dbus-x11 webkit2gtk-driver imagemagick
   chromium fonts-noto-core fonts-dejavu-core
   python3-venv nodejs npm
@@ -104,4 +104,49 @@ ensure_base_image() {
   chown -R 10001:10001 "$tree/home/app"
   tar -C "$tree" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin' - "$PRACTICE_BASE_IMAGE" >/dev/null
   rm -rf "$tree"
+}
+
+# Stand-ins for the base images Slipway's Dockerfile templates use, for practice mode and the
+# tests (nothing can be pulled here). Each is Debian bookworm from Debian's own packages, made
+# with debootstrap: `python:3.12-slim-bookworm` carries Debian's Python 3.11 with pip, Flask and
+# gunicorn preinstalled; `node:22-bookworm-slim` carries Debian's Node.js 18 and npm and a `node`
+# user (uid 1000) like the official image. Their label dev.slipway.standin says what they are.
+# A real image of the same name (pulled or loaded) is never replaced.
+STANDIN_PYTHON="python:3.12-slim-bookworm"
+STANDIN_NODE="node:22-bookworm-slim"
+
+ensure_standin_images() {
+  local need_py=0 need_node=0
+  docker image inspect "$STANDIN_PYTHON" >/dev/null 2>&1 || need_py=1
+  docker image inspect "$STANDIN_NODE" >/dev/null 2>&1 || need_node=1
+  [ $need_py = 0 ] && [ $need_node = 0 ] && return
+  command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install debootstrap)"
+  local work; work="$(mktemp -d /tmp/slipway-standin.XXXXXX)"
+  say "building stand-in base images from Debian bookworm (debootstrap, about 3 minutes)"
+  as_root debootstrap --variant=minbase bookworm "$work/base" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    || { tail -20 "$work/debootstrap.log" >&2; as_root rm -rf "$work"; die "debootstrap failed (log above)"; }
+  local label='dev.slipway.standin="Debian bookworm packages standing in for the official image (practice mode)"'
+  if [ $need_py = 1 ]; then
+    as_root cp -a "$work/base" "$work/py"
+    as_root chroot "$work/py" sh -c 'export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -qq --no-install-recommends python3 python3-pip python3-flask python3-gunicorn >/dev/null
+      rm -f /usr/lib/python3*/EXTERNALLY-MANAGED; ln -sf python3 /usr/bin/python
+      apt-get clean; rm -rf /var/lib/apt/lists/* /var/cache/apt/*' \
+      || { as_root rm -rf "$work"; die "installing Python into the stand-in image failed"; }
+    as_root tar -C "$work/py" -c . | docker import \
+      --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'ENV LANG=C.UTF-8' --change "LABEL $label" --change 'CMD ["python3"]' - "$STANDIN_PYTHON" >/dev/null
+  fi
+  if [ $need_node = 1 ]; then
+    as_root cp -a "$work/base" "$work/node"
+    as_root chroot "$work/node" sh -c 'export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+      groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+      apt-get clean; rm -rf /var/lib/apt/lists/* /var/cache/apt/*' \
+      || { as_root rm -rf "$work"; die "installing Node.js into the stand-in image failed"; }
+    as_root tar -C "$work/node" -c . | docker import \
+      --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change "LABEL $label" --change 'CMD ["node"]' - "$STANDIN_NODE" >/dev/null
+  fi
+  as_root rm -rf "$work"
 }

@@ -95,7 +95,9 @@ impl BuildLogParser {
     }
 
     fn line_of(&self, step: u32) -> Option<u32> {
-        self.steps.get(step.checked_sub(1)? as usize).map(|s| s.line)
+        self.steps
+            .get(step.checked_sub(1)? as usize)
+            .map(|s| s.line)
     }
 
     /// Steps that came from the cache so far.
@@ -207,13 +209,19 @@ mod tests {
     use super::*;
 
     fn steps() -> Vec<InstructionLine> {
-        [("ARG", 1), ("FROM", 2), ("WORKDIR", 4), ("RUN", 5), ("RUN", 7)]
-            .into_iter()
-            .map(|(k, l)| InstructionLine {
-                keyword: k.into(),
-                line: l,
-            })
-            .collect()
+        [
+            ("ARG", 1),
+            ("FROM", 2),
+            ("WORKDIR", 4),
+            ("RUN", 5),
+            ("RUN", 7),
+        ]
+        .into_iter()
+        .map(|(k, l)| InstructionLine {
+            keyword: k.into(),
+            line: l,
+        })
+        .collect()
     }
 
     // What Docker 20.10's classic builder printed for a real build (see the docker tests).
@@ -232,7 +240,13 @@ mod tests {
             .collect();
         assert_eq!(
             started,
-            vec![(1, Some(1)), (2, Some(2)), (3, Some(4)), (4, Some(5)), (5, Some(7))]
+            vec![
+                (1, Some(1)),
+                (2, Some(2)),
+                (3, Some(4)),
+                (4, Some(5)),
+                (5, Some(7))
+            ]
         );
         assert!(events.contains(&BuildEvent::StepCached { index: 3 }));
         assert!(events.contains(&BuildEvent::Log {

@@ -4,8 +4,8 @@
 pub mod atomic;
 pub mod build;
 pub mod connection;
-pub mod dockerignore;
 pub mod dockerfile;
+pub mod dockerignore;
 pub mod doctor;
 pub mod error;
 pub mod generate;

@@ -217,7 +217,12 @@ pub async fn build(
         docker
             .tag_image(
                 &id,
-                Some(TagImageOptionsBuilder::default().repo(repo).tag(tag).build()),
+                Some(
+                    TagImageOptionsBuilder::default()
+                        .repo(repo)
+                        .tag(tag)
+                        .build(),
+                ),
             )
             .await
             .map_err(DockerError::Engine)?;
@@ -278,7 +283,9 @@ fn classify_failure(
     .iter()
     .any(|needle| lower.contains(needle));
     // A pull fails on a FROM step, before any RUN.
-    let on_from = parser.current_line().is_some_and(|l| bases.iter().any(|b| b.line == l))
+    let on_from = parser
+        .current_line()
+        .is_some_and(|l| bases.iter().any(|b| b.line == l))
         || parser.current_step().is_none();
     if pull_failed && on_from {
         let base = bases
@@ -332,9 +339,8 @@ pub fn validate_reference(reference: &str) -> Result<(), DockerError> {
     let path_ok = !path.is_empty()
         && path.split('/').all(|c| {
             !c.is_empty()
-                && c.chars().all(|ch| {
-                    ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch)
-                })
+                && c.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch))
                 && c.starts_with(|ch: char| ch.is_ascii_alphanumeric())
                 && c.ends_with(|ch: char| ch.is_ascii_alphanumeric())
         });

@@ -142,6 +142,9 @@ mod tests {
             clean_instruction("|1 VERSION=2 /bin/sh -c echo $VERSION"),
             "RUN echo $VERSION"
         );
-        assert_eq!(clean_instruction("COPY file:abc in /app "), "COPY file:abc in /app");
+        assert_eq!(
+            clean_instruction("COPY file:abc in /app "),
+            "COPY file:abc in /app"
+        );
     }
 }

@@ -84,11 +84,19 @@ async fn builds_with_step_rows_cache_hits_and_extra_tags_then_runs() {
             _ => None,
         })
         .collect();
-    assert_eq!(rows, vec![(1, Some(1)), (2, Some(4)), (3, Some(5)), (4, Some(6))]);
+    assert_eq!(
+        rows,
+        vec![(1, Some(1)), (2, Some(4)), (3, Some(5)), (4, Some(6))]
+    );
     assert!(matches!(events.first(), Some(BuildEvent::Plan { .. })));
-    assert!(events
-        .iter()
-        .any(|e| matches!(e, BuildEvent::Context { done: true, files: 2, .. })));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        BuildEvent::Context {
+            done: true,
+            files: 2,
+            ..
+        }
+    )));
     assert!(matches!(events.last(), Some(BuildEvent::Built { .. })));
     assert!(image_exists(&docker, &latest).await.unwrap(), "extra tag");
 
@@ -98,7 +106,10 @@ async fn builds_with_step_rows_cache_hits_and_extra_tags_then_runs() {
         .await
         .unwrap();
     assert_eq!(rebuilt.id, built.id);
-    assert_eq!(rebuilt.cached_steps, 3, "COPY, USER and CMD come from the cache");
+    assert_eq!(
+        rebuilt.cached_steps, 3,
+        "COPY, USER and CMD come from the cache"
+    );
 
     let out = run_to_completion(&docker, &tag, None).await.unwrap();
     assert_eq!(out.exit_code, 0);
@@ -106,7 +117,11 @@ async fn builds_with_step_rows_cache_hits_and_extra_tags_then_runs() {
     let failing = run_to_completion(
         &docker,
         &tag,
-        Some(vec!["sh".into(), "-c".into(), "echo oops >&2; exit 3".into()]),
+        Some(vec![
+            "sh".into(),
+            "-c".into(),
+            "echo oops >&2; exit 3".into(),
+        ]),
     )
     .await
     .unwrap();
@@ -121,7 +136,10 @@ async fn builds_with_step_rows_cache_hits_and_extra_tags_then_runs() {
         .expect("a COPY layer");
     assert_eq!(copy.size, 19, "the layer holds hello.txt");
     assert!(!copy.from_base);
-    assert!(report.layers[0].from_base, "the base image's layer comes first");
+    assert!(
+        report.layers[0].from_base,
+        "the base image's layer comes first"
+    );
     assert!(report.layers.iter().any(|l| l.instruction == "USER app"));
 
     remove_image(&docker, &latest).await.unwrap();
@@ -148,7 +166,11 @@ async fn a_failing_step_points_at_its_dockerfile_line() {
     let body = slipway_core::ErrorBody::from(&err);
     assert_eq!(body.code, ErrorCode::BuildFailed);
     assert!(body.message.contains("line 3"), "{}", body.message);
-    assert!(body.message.contains("non-zero code: 7"), "{}", body.message);
+    assert!(
+        body.message.contains("non-zero code: 7"),
+        "{}",
+        body.message
+    );
     assert!(events.iter().any(|e| matches!(
         e,
         BuildEvent::Failed {
@@ -157,9 +179,9 @@ async fn a_failing_step_points_at_its_dockerfile_line() {
             ..
         }
     )));
-    assert!(events.iter().any(
-        |e| matches!(e, BuildEvent::Log { step: Some(3), text } if text == "starting")
-    ));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, BuildEvent::Log { step: Some(3), text } if text == "starting")));
 }
 
 #[tokio::test]
@@ -184,7 +206,11 @@ async fn a_base_image_that_is_not_here_cannot_be_pulled_and_says_so() {
     .unwrap_err();
     let body = slipway_core::ErrorBody::from(&err);
     assert_eq!(body.code, ErrorCode::ImageNotFound, "{}", body.message);
-    assert!(body.message.contains("slipway-test/not-here:1.0"), "{}", body.message);
+    assert!(
+        body.message.contains("slipway-test/not-here:1.0"),
+        "{}",
+        body.message
+    );
     assert!(body.message.contains("line 1"), "{}", body.message);
     assert!(warnings[0].contains("not on this machine"), "{warnings:?}");
 }
@@ -201,7 +227,10 @@ async fn no_dockerfile_and_an_unparsable_one_are_clear_errors() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, DockerError::DockerfileMissing { .. }), "{err:?}");
+    assert!(
+        matches!(err, DockerError::DockerfileMissing { .. }),
+        "{err:?}"
+    );
     std::fs::write(dir.path().join("Dockerfile"), "FROM\n").unwrap();
     let err = build(
         &docker,
@@ -223,7 +252,10 @@ async fn no_dockerfile_and_an_unparsable_one_are_clear_errors() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, DockerError::DockerfileMissing { .. }), "{err:?}");
+    assert!(
+        matches!(err, DockerError::DockerfileMissing { .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -306,9 +338,14 @@ async fn web_image(docker: &bollard::Docker) -> String {
         ),
     ]);
     let tag = unique("web");
-    build(docker, &request(dir.path(), &tag), &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    build(
+        docker,
+        &request(dir.path(), &tag),
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await
+    .unwrap();
     tag
 }
 
@@ -372,7 +409,10 @@ async fn runs_locally_on_loopback_and_passes_the_smoke_test() {
     )
     .await
     .unwrap_err();
-    assert_eq!(slipway_core::ErrorBody::from(err).code, ErrorCode::PortInUse);
+    assert_eq!(
+        slipway_core::ErrorBody::from(err).code,
+        ErrorCode::PortInUse
+    );
 
     assert_eq!(remove_managed(&docker, Some(&project)).await.unwrap(), 1);
     stop_and_remove(&docker, &c.id).await.unwrap();
@@ -387,9 +427,14 @@ async fn a_container_that_exits_fails_the_smoke_test_with_its_last_lines() {
         "FROM slipway/base:practice\nCMD [\"sh\", \"-c\", \"echo ModuleNotFoundError: flask >&2; exit 1\"]\n",
     )]);
     let tag = unique("crash");
-    build(&docker, &request(dir.path(), &tag), &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    build(
+        &docker,
+        &request(dir.path(), &tag),
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await
+    .unwrap();
     let project = format!("crash{}", std::process::id());
     let c = start_local(
         &docker,
@@ -415,7 +460,11 @@ async fn a_container_that_exits_fails_the_smoke_test_with_its_last_lines() {
     .unwrap_err();
     let body = slipway_core::ErrorBody::from(&err);
     assert_eq!(body.code, ErrorCode::ContainerExited);
-    assert!(body.message.contains("ModuleNotFoundError"), "{}", body.message);
+    assert!(
+        body.message.contains("ModuleNotFoundError"),
+        "{}",
+        body.message
+    );
     remove_managed(&docker, Some(&project)).await.unwrap();
     remove_image(&docker, &tag).await.unwrap();
 }
