@@ -129,7 +129,7 @@ ensure_standin_images() {
   if [ $need_py = 1 ]; then
     as_root cp -a "$work/base" "$work/py"
     as_root chroot "$work/py" sh -c 'export DEBIAN_FRONTEND=noninteractive
-      apt-get install -y -qq --no-install-recommends python3 python3-pip python3-flask python3-gunicorn >/dev/null
+      apt-get install -y -qq --no-install-recommends python3 python3-pip python3-flask gunicorn >/dev/null
       rm -f /usr/lib/python3*/EXTERNALLY-MANAGED; ln -sf python3 /usr/bin/python
       apt-get clean; rm -rf /var/lib/apt/lists/* /var/cache/apt/*' \
       || { as_root rm -rf "$work"; die "installing Python into the stand-in image failed"; }

@@ -16,6 +16,8 @@ pub struct ProjectSpec {
     pub app: AppSpec,
     #[serde(default)]
     pub aws: AwsSpec,
+    #[serde(default)]
+    pub image: ImageSpec,
 }
 
 /// The application: where its code is and how it listens.
@@ -42,6 +44,37 @@ pub struct AppSpec {
 pub struct AwsSpec {
     pub profile: Option<String>,
     pub region: Option<String>,
+}
+
+/// How images are built and tagged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImageSpec {
+    /// The platform Fargate runs the image on: `linux/amd64` or `linux/arm64`.
+    pub platform: String,
+    /// How each build is tagged (`latest` is added locally either way).
+    pub tag_policy: TagPolicy,
+}
+
+impl Default for ImageSpec {
+    fn default() -> Self {
+        Self {
+            platform: "linux/amd64".into(),
+            tag_policy: TagPolicy::GitSha,
+        }
+    }
+}
+
+/// How a build's tag is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TagPolicy {
+    /// The git commit's short SHA (with a time suffix when the work tree has changes); a
+    /// timestamp outside a git repository.
+    #[default]
+    GitSha,
+    /// A UTC timestamp, `20261123-141502`.
+    Timestamp,
 }
 
 fn default_path() -> String {
@@ -136,6 +169,15 @@ impl ProjectSpec {
                     format!("'{value}' must be a path inside the project folder"),
                 );
             }
+        }
+        if !crate::generate::PLATFORMS.contains(&self.image.platform.as_str()) {
+            bad(
+                "image.platform",
+                format!(
+                    "'{}' is not a platform Fargate runs; use linux/amd64 or linux/arm64",
+                    self.image.platform
+                ),
+            );
         }
         if let Some(region) = &self.aws.region {
             if !is_valid_region(region) {

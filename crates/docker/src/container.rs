@@ -223,6 +223,13 @@ pub async fn start_local(docker: &Docker, req: &RunRequest) -> Result<LocalConta
                 detail: text,
             });
         }
+        if let Some(missing) = missing_executable(&text) {
+            return Err(DockerError::Core(slipway_core::ErrorBody::new(
+                slipway_core::ErrorCode::ContainerExited,
+                format!("The container could not start: the command `{missing}` is not in the image."),
+                format!("Install `{missing}` in the Dockerfile (for Python, add it to requirements.txt), or change CMD/ENTRYPOINT to a program the image has."),
+            )));
+        }
         return Err(DockerError::Engine(e));
     }
     Ok(LocalContainer {
@@ -233,6 +240,16 @@ pub async fn start_local(docker: &Docker, req: &RunRequest) -> Result<LocalConta
         container_port: req.container_port,
         url: format!("http://127.0.0.1:{host_port}"),
     })
+}
+
+/// The program the engine could not find when starting a container, from its error text
+/// (`exec: "gunicorn": executable file not found in $PATH`).
+fn missing_executable(text: &str) -> Option<String> {
+    let at = text.find("executable file not found")?;
+    let before = &text[..at];
+    let start = before.rfind("exec: \"")? + 7;
+    let name = &before[start..];
+    Some(name[..name.find('"')?].to_string())
 }
 
 /// One line a container wrote.
@@ -443,4 +460,16 @@ pub async fn remove_managed(docker: &Docker, project: Option<&str>) -> Result<us
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_missing_program_is_named_from_the_engines_error() {
+        let text = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"gunicorn\": executable file not found in $PATH: unknown";
+        assert_eq!(missing_executable(text).as_deref(), Some("gunicorn"));
+        assert_eq!(missing_executable("something else"), None);
+    }
 }

@@ -2,6 +2,8 @@
 //! desktop app's commands and the `slipway` CLI call these, never the adapters piecemeal.
 
 pub mod doctor;
+pub mod local;
+pub mod project;
 
 /// The image the practice script imports (no registry can be reached to pull one).
 pub const PRACTICE_BASE_IMAGE: &str = "slipway/base:practice";
