@@ -3,11 +3,29 @@
 //! a test fails when the committed file is stale (`scripts/gen-bindings` rewrites it).
 
 use crate::commands::app::AppInfo;
+use crate::commands::build::BuildForm;
+use crate::commands::dockerfile::InitForm;
+use slipway_core::build::BuildEvent;
 use slipway_core::connection::{ConnectionInfo, ProfileKind, ProfileSummary};
+use slipway_core::dockerfile::InstructionLine;
 use slipway_core::doctor::{CheckGroup, CheckStatus, DoctorCheck, DoctorReport};
+use slipway_core::generate::GenerateOptions;
+use slipway_core::lint::{Finding, Severity};
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::{Language, Settings, Theme};
+use slipway_core::spec::{AppSpec, AwsSpec, ImageSpec, ProjectSpec, TagPolicy};
+use slipway_core::stack::{
+    Detection, Evidence, Framework, PackageManager, Question, QuestionTopic, Server, StackKind,
+};
+use slipway_core::textdiff::{DiffKind, DiffLine};
 use slipway_core::{ErrorBody, ErrorCode};
+use slipway_docker::build::BuiltImage;
+use slipway_docker::container::{LocalContainer, LogLine, SmokeTest};
+use slipway_docker::context::{ContextSummary, FolderWeight};
+use slipway_docker::image::{ImageReport, Layer};
+use slipway_docker::probe::ProbeResponse;
+use slipway_engine::local::RunEvent;
+use slipway_engine::project::{InitPlan, ProposedFile};
 use ts_rs::{Config, TS};
 
 /// Where the generated file lives, relative to the repository root.
@@ -68,6 +86,107 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             vec![("path", String::name(cfg))],
             "null".into(),
         ),
+        sig(
+            "detect_stack",
+            vec![("path", String::name(cfg))],
+            Detection::name(cfg),
+        ),
+        sig(
+            "plan_init",
+            vec![("path", String::name(cfg)), ("form", InitForm::name(cfg))],
+            InitPlan::name(cfg),
+        ),
+        sig(
+            "write_init",
+            vec![
+                ("path", String::name(cfg)),
+                ("form", InitForm::name(cfg)),
+                ("files", list::<String>(cfg)),
+                ("overwrite", list::<String>(cfg)),
+            ],
+            list::<String>(cfg),
+        ),
+        sig(
+            "read_project_file",
+            vec![("path", String::name(cfg)), ("name", String::name(cfg))],
+            Option::<String>::name(cfg),
+        ),
+        sig(
+            "save_project_file",
+            vec![
+                ("path", String::name(cfg)),
+                ("name", String::name(cfg)),
+                ("text", String::name(cfg)),
+                ("expected", Option::<String>::name(cfg)),
+            ],
+            "null".into(),
+        ),
+        sig(
+            "lint_dockerfile",
+            vec![
+                ("text", String::name(cfg)),
+                ("port", Option::<u16>::name(cfg)),
+                ("platform", Option::<String>::name(cfg)),
+            ],
+            list::<Finding>(cfg),
+        ),
+        sig(
+            "load_spec",
+            vec![("path", String::name(cfg))],
+            ProjectSpec::name(cfg),
+        ),
+        sig(
+            "save_spec",
+            vec![
+                ("path", String::name(cfg)),
+                ("spec", ProjectSpec::name(cfg)),
+            ],
+            ProjectSpec::name(cfg),
+        ),
+        sig(
+            "build_image",
+            vec![
+                ("path", String::name(cfg)),
+                ("form", BuildForm::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", BuildEvent::name(cfg))),
+            ],
+            BuiltImage::name(cfg),
+        ),
+        sig(
+            "cancel_operation",
+            vec![("operation", String::name(cfg))],
+            bool::name(cfg),
+        ),
+        sig(
+            "context_summary",
+            vec![("path", String::name(cfg))],
+            ContextSummary::name(cfg),
+        ),
+        sig(
+            "image_layers",
+            vec![
+                ("path", String::name(cfg)),
+                ("image", Option::<String>::name(cfg)),
+            ],
+            ImageReport::name(cfg),
+        ),
+        sig(
+            "run_local",
+            vec![
+                ("path", String::name(cfg)),
+                ("image", Option::<String>::name(cfg)),
+                ("host_port", Option::<u16>::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", RunEvent::name(cfg))),
+            ],
+            LocalContainer::name(cfg),
+        ),
+        sig(
+            "stop_local",
+            vec![("path", String::name(cfg))],
+            bool::name(cfg),
+        ),
     ]
 }
 
@@ -88,6 +207,40 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         DoctorReport::decl(cfg),
         ProjectSummary::decl(cfg),
         AppInfo::decl(cfg),
+        StackKind::decl(cfg),
+        Framework::decl(cfg),
+        Server::decl(cfg),
+        PackageManager::decl(cfg),
+        Evidence::decl(cfg),
+        QuestionTopic::decl(cfg),
+        Question::decl(cfg),
+        Detection::decl(cfg),
+        GenerateOptions::decl(cfg),
+        DiffKind::decl(cfg),
+        DiffLine::decl(cfg),
+        ProposedFile::decl(cfg),
+        InitPlan::decl(cfg),
+        InitForm::decl(cfg),
+        Severity::decl(cfg),
+        Finding::decl(cfg),
+        TagPolicy::decl(cfg),
+        AppSpec::decl(cfg),
+        AwsSpec::decl(cfg),
+        ImageSpec::decl(cfg),
+        ProjectSpec::decl(cfg),
+        InstructionLine::decl(cfg),
+        BuildEvent::decl(cfg),
+        BuildForm::decl(cfg),
+        BuiltImage::decl(cfg),
+        FolderWeight::decl(cfg),
+        ContextSummary::decl(cfg),
+        Layer::decl(cfg),
+        ImageReport::decl(cfg),
+        ProbeResponse::decl(cfg),
+        LogLine::decl(cfg),
+        LocalContainer::decl(cfg),
+        SmokeTest::decl(cfg),
+        RunEvent::decl(cfg),
     ]
 }
 

@@ -67,6 +67,20 @@ pub fn builder<R: Runtime>(
             commands::projects::recent_projects,
             commands::projects::open_project,
             commands::projects::forget_project,
+            commands::dockerfile::detect_stack,
+            commands::dockerfile::plan_init,
+            commands::dockerfile::write_init,
+            commands::dockerfile::read_project_file,
+            commands::dockerfile::save_project_file,
+            commands::dockerfile::lint_dockerfile,
+            commands::dockerfile::load_spec,
+            commands::dockerfile::save_spec,
+            commands::build::build_image,
+            commands::build::cancel_operation,
+            commands::build::context_summary,
+            commands::build::image_layers,
+            commands::build::run_local,
+            commands::build::stop_local,
         ]))
 }
 
@@ -101,6 +115,23 @@ fn init_logging(log_dir: &std::path::Path) {
     }
 }
 
+/// On the way out: cancel what runs and remove every container Slipway started locally.
+fn shutdown<R: Runtime>(handle: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    if let Some(state) = handle.try_state::<AppState>() {
+        state.operations.cancel_all();
+    }
+    let removed = tauri::async_runtime::block_on(async {
+        match slipway_docker::connect().await {
+            Ok((docker, _)) => slipway_docker::container::remove_managed(&docker, None)
+                .await
+                .unwrap_or(0),
+            Err(_) => 0,
+        }
+    });
+    tracing::info!(removed, "Slipway closed; local containers removed");
+}
+
 /// Runs the desktop app.
 pub fn run() {
     let app = builder(
@@ -116,7 +147,11 @@ pub fn run() {
             .map_err(|e| e.to_string())
     });
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                shutdown(handle);
+            }
+        }),
         Err(e) => {
             eprintln!("Slipway could not start: {e}");
             std::process::exit(1);

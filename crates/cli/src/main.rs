@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the operation ran and found a failure (a doctor check failed);
 //! 2 bad usage or input; 3 the environment is not usable (store, config files).
 
+mod local;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -66,6 +67,64 @@ enum Command {
     /// The build context: what `docker build` would send.
     #[command(subcommand)]
     Context(ContextCommand),
+    /// Detect the app's stack, write a Dockerfile, .dockerignore and slipway.toml (shows what
+    /// changes; never replaces a file of yours unless you name it with --force).
+    Init {
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The app's name (names every AWS resource); defaults to the folder's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The port the app listens on, when the code does not show it.
+        #[arg(long)]
+        port: Option<u16>,
+        /// The path that answers 200 when the app is healthy.
+        #[arg(long)]
+        health_path: Option<String>,
+        /// linux/amd64 (Fargate's default) or linux/arm64 (Graviton).
+        #[arg(long)]
+        platform: Option<String>,
+        /// Show what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace these existing files (after you have read the diff).
+        #[arg(long, num_args = 1..)]
+        force: Vec<String>,
+    },
+    /// Build the project's image with the local Docker engine, step by step.
+    Build {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Build for this platform instead of the spec's.
+        #[arg(long)]
+        platform: Option<String>,
+        /// Use this tag instead of the tag policy's.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Do not use the build cache.
+        #[arg(long)]
+        no_cache: bool,
+    },
+    /// Run the project's image locally on 127.0.0.1 and smoke-test its health path.
+    Run {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The image to run; defaults to <app name>:latest.
+        #[arg(long)]
+        image: Option<String>,
+        /// The port on 127.0.0.1 to publish the app on; defaults to the app's port when free.
+        #[arg(long)]
+        host_port: Option<u16>,
+        /// Seconds to wait for the health path to answer.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// Leave the container running after the smoke test instead of following its logs.
+        #[arg(long)]
+        detach: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -207,6 +266,60 @@ async fn run(cli: Cli) -> Outcome {
                 }
                 Err(e) => output::error(cli.json, &e, Outcome::BadInput),
             }
+        }
+        Command::Init {
+            dir,
+            name,
+            port,
+            health_path,
+            platform,
+            dry_run,
+            force,
+        } => local::init(
+            cli.json,
+            &dir,
+            slipway_engine::project::InitChoices {
+                name,
+                port,
+                health_path,
+                platform,
+            },
+            dry_run,
+            &force,
+        ),
+        Command::Build {
+            dir,
+            platform,
+            tag,
+            no_cache,
+        } => {
+            local::build(
+                cli.json,
+                &dir,
+                slipway_engine::local::BuildOptions {
+                    platform,
+                    no_cache,
+                    tag,
+                },
+            )
+            .await
+        }
+        Command::Run {
+            dir,
+            image,
+            host_port,
+            timeout,
+            detach,
+        } => {
+            local::run(
+                cli.json,
+                &dir,
+                image,
+                host_port,
+                std::time::Duration::from_secs(timeout),
+                detach,
+            )
+            .await
         }
         Command::Context(ContextCommand::Ls { dir, dockerfile }) => {
             match slipway_docker::context::list_context(&dir, &dockerfile) {

@@ -124,6 +124,11 @@ impl BuildLogParser {
     }
 
     fn feed_line(&mut self, line: &str, now_ms: i64, out: &mut Vec<BuildEvent>) {
+        let cleaned = strip_ansi(line);
+        let line = cleaned.as_str();
+        if line.trim().is_empty() {
+            return;
+        }
         if let Some((index, total, instruction)) = parse_step(line) {
             self.finish_current(None, now_ms, out);
             self.current = Some(index);
@@ -186,6 +191,28 @@ impl BuildLogParser {
             message: message.trim().to_string(),
         }
     }
+}
+
+/// Removes terminal colour codes (`ESC[91m`) that programs print into build logs.
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                // Parameters and intermediates, then one final byte in @..~.
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `Step 3/7 : RUN echo hi` → (3, 7, "RUN echo hi").
@@ -303,6 +330,19 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn colour_codes_are_stripped_from_log_lines() {
+        let mut p = BuildLogParser::default();
+        let events = p.feed("\u{1b}[91mWARNING: Running pip as root\n\u{1b}[0m\n", 0);
+        assert_eq!(
+            events,
+            vec![BuildEvent::Log {
+                step: None,
+                text: "WARNING: Running pip as root".into()
+            }]
+        );
     }
 
     #[test]

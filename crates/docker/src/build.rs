@@ -30,16 +30,18 @@ pub struct BuildRequest {
 }
 
 /// A finished build.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct BuiltImage {
     /// `sha256:...`
     pub id: String,
     pub tags: Vec<String>,
     pub cached_steps: u32,
     pub total_steps: u32,
+    #[ts(type = "number")]
     pub duration_ms: i64,
     /// The image's platform as the engine reports it, e.g. `linux/amd64`.
     pub platform: String,
+    #[ts(type = "number")]
     pub size: i64,
 }
 

@@ -15,9 +15,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-/// The label naming the project on every image Slipway builds.
-pub const PROJECT_LABEL: &str = "dev.slipway.project";
-
 /// The tag a build of `dir` gets under `policy`: the short git SHA (suffixed with the time when
 /// the work tree has uncommitted changes, so immutable registries never see two builds under
 /// one tag), or a UTC timestamp.
@@ -96,13 +93,36 @@ pub async fn build_project(
                 .clone()
                 .unwrap_or_else(|| spec.image.platform.clone()),
         ),
-        labels: HashMap::from([(PROJECT_LABEL.to_string(), spec.app.name.clone())]),
+        // No labels: the classic builder would add a LABEL step that is not in the Dockerfile.
+        labels: HashMap::new(),
         build_args: HashMap::new(),
         no_cache: options.no_cache,
     };
     build(docker, &request, cancel, on_event)
         .await
         .map_err(ErrorBody::from)
+}
+
+/// What a local run reports while it starts, is probed and runs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunEvent {
+    /// The container is up, published at `container.url`.
+    Started { container: LocalContainer },
+    /// One try of the health path: the status it answered, or why nothing did.
+    Probe {
+        attempt: u32,
+        status: Option<u16>,
+        error: Option<String>,
+    },
+    /// The smoke test's verdict.
+    Smoke { result: SmokeTest },
+    /// A line the app wrote.
+    Log {
+        line: slipway_docker::container::LogLine,
+    },
+    /// The container stopped (by request, or by itself).
+    Stopped { code: Option<i64> },
 }
 
 /// Starts `image` for the project with its port on loopback, and smoke-tests the health path.

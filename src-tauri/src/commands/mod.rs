@@ -2,6 +2,8 @@
 //! Every command's error is the one IPC shape, `ErrorBody { code, message, hint }`.
 
 pub mod app;
+pub mod build;
 pub mod connection;
+pub mod dockerfile;
 pub mod doctor;
 pub mod projects;

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke, Channel } from "@tauri-apps/api/core";
 
-export type ErrorCode = "invalid_input" | "path_not_found" | "spec_invalid" | "docker_unreachable" | "docker_failed" | "aws_config_invalid" | "aws_profile_not_found" | "aws_sso_login_required" | "aws_credentials_missing" | "aws_credentials_invalid" | "aws_region_missing" | "aws_unreachable" | "aws_call_failed" | "practice_stack_down" | "store_failed" | "internal" | "no_default_vpc";
+export type ErrorCode = "invalid_input" | "path_not_found" | "spec_invalid" | "docker_unreachable" | "docker_failed" | "aws_config_invalid" | "aws_profile_not_found" | "aws_sso_login_required" | "aws_credentials_missing" | "aws_credentials_invalid" | "aws_region_missing" | "aws_unreachable" | "aws_call_failed" | "practice_stack_down" | "store_failed" | "internal" | "no_default_vpc" | "dockerfile_invalid" | "dockerfile_missing" | "image_not_found" | "build_failed" | "cancelled" | "port_in_use" | "smoke_test_failed" | "container_exited" | "would_overwrite";
 
 export type ErrorBody = { code: ErrorCode, message: string, hint: string, };
 
@@ -79,6 +79,271 @@ export type AppInfo = { version: string, data_dir: string, log_dir: string,
  */
 practice_stack: boolean, };
 
+export type StackKind = "node" | "python" | "go" | "java" | "rust" | "static" | "unknown";
+
+export type Framework = "express" | "fastify" | "koa" | "hapi" | "nestjs" | "next" | "flask" | "fastapi" | "django" | "spring_boot" | "axum" | "actix_web" | "rocket" | "warp" | "gin" | "echo" | "fiber" | "chi" | "vite" | "create_react_app" | "vue_cli" | "angular";
+
+export type Server = "gunicorn" | "uvicorn" | "waitress";
+
+export type PackageManager = "npm" | "yarn" | "pnpm" | "pip" | "poetry" | "pipenv" | "go" | "maven" | "gradle" | "cargo";
+
+export type Evidence = { 
+/**
+ * Path relative to the app folder, with `/` separators.
+ */
+file: string, 
+/**
+ * 1-based line, when the evidence is one line of the file.
+ */
+line: number | null, 
+/**
+ * The line as written (trimmed, at most 200 characters), or the file's role.
+ */
+text: string, 
+/**
+ * One sentence: what this tells Slipway.
+ */
+why: string, };
+
+export type QuestionTopic = "stack" | "port" | "health_path" | "entry_point";
+
+export type Question = { topic: QuestionTopic, prompt: string, suggestion: string | null, };
+
+export type Detection = { stack: StackKind, framework: Framework | null, 
+/**
+ * The WSGI/ASGI server (Python only).
+ */
+server: Server | null, 
+/**
+ * The runtime version the project asks for, as written (`>=18`, `3.11`, `1.22`, `17`).
+ */
+runtime_version: string | null, package_manager: PackageManager | null, 
+/**
+ * The lockfile's name, when there is one (`package-lock.json`, `go.sum`, `Cargo.lock`).
+ */
+lockfile: string | null, 
+/**
+ * Dependency files, copied into the image before the sources so their layer is cached.
+ */
+manifests: Array<string>, 
+/**
+ * What starts: a Python module (`app:app`), a script (`server.js`), a Go package
+ * (`./cmd/api`) or a binary name.
+ */
+entry: string | null, 
+/**
+ * How the app starts, in exec form, without port flags (the Dockerfile adds those).
+ */
+start_command: Array<string>, 
+/**
+ * The build step, in exec form, when the app has one (`npm run build`).
+ */
+build_command: Array<string>, 
+/**
+ * What the build produces: a folder of static files (`dist`) or a jar path.
+ */
+build_output: string | null, port: number | null, port_evidence: Evidence | null, 
+/**
+ * The environment variable the app reads its port from, when it reads one.
+ */
+port_env: string | null, health_path: string | null, health_evidence: Evidence | null, has_dockerfile: boolean, has_dockerignore: boolean, 
+/**
+ * Why this stack: the files and lines that decided it.
+ */
+evidence: Array<Evidence>, questions: Array<Question>, 
+/**
+ * Things that could not be read or look wrong; detection went on without them.
+ */
+warnings: Array<string>, };
+
+export type GenerateOptions = { 
+/**
+ * The port the app listens on and the load balancer sends traffic to.
+ */
+port: number, 
+/**
+ * The path that answers 200 when the app is healthy, e.g. `/health`.
+ */
+health_path: string, 
+/**
+ * `linux/amd64` or `linux/arm64`; `None` means the builder's own.
+ */
+platform: string | null, };
+
+export type DiffKind = "same" | "added" | "removed";
+
+export type DiffLine = { kind: DiffKind, old_line: number | null, new_line: number | null, 
+/**
+ * The line without its line ending.
+ */
+text: string, };
+
+export type ProposedFile = { 
+/**
+ * The name inside the project folder: `Dockerfile`, `.dockerignore`, `slipway.toml`.
+ */
+name: string, 
+/**
+ * What the file holds now, if it exists.
+ */
+current: string | null, proposed: string, 
+/**
+ * Line by line, current against proposed (empty when the file is new).
+ */
+diff: Array<DiffLine>, 
+/**
+ * Whether writing it replaces different content the person has.
+ */
+overwrites: boolean, };
+
+export type InitPlan = { dir: string, detection: Detection, options: GenerateOptions, files: Array<ProposedFile>, 
+/**
+ * Why the files look the way they do.
+ */
+notes: Array<string>, };
+
+export type InitForm = { name: string | null, port: number | null, health_path: string | null, platform: string | null, };
+
+export type Severity = "error" | "warning" | "info" | "style";
+
+export type Finding = { 
+/**
+ * The rule id, e.g. `DL3007` (hadolint's) or `SW1001` (Slipway's own).
+ */
+rule: string, severity: Severity, line: number, message: string, };
+
+export type TagPolicy = "git_sha" | "timestamp";
+
+export type AppSpec = { 
+/**
+ * Names every resource Slipway creates: lowercase letters, digits and hyphens.
+ */
+name: string, 
+/**
+ * The app folder, relative to slipway.toml.
+ */
+path: string, dockerfile: string, 
+/**
+ * The port the container listens on.
+ */
+port: number, 
+/**
+ * The path the load balancer's health check requests.
+ */
+health_path: string, };
+
+export type AwsSpec = { profile: string | null, region: string | null, };
+
+export type ImageSpec = { 
+/**
+ * The platform Fargate runs the image on: `linux/amd64` or `linux/arm64`.
+ */
+platform: string, 
+/**
+ * How each build is tagged (`latest` is added locally either way).
+ */
+tag_policy: TagPolicy, };
+
+export type ProjectSpec = { app: AppSpec, aws: AwsSpec, image: ImageSpec, };
+
+export type InstructionLine = { 
+/**
+ * The keyword in upper case: FROM, RUN, COPY, ...
+ */
+keyword: string, 
+/**
+ * The 1-based line the instruction starts on.
+ */
+line: number, };
+
+export type BuildEvent = { "kind": "plan", steps: Array<InstructionLine>, tags: Array<string>, platform: string | null, } | { "kind": "context", files: number, bytes: number, done: boolean, } | { "kind": "step_started", index: number, total: number, instruction: string, 
+/**
+ * The Dockerfile line of the instruction, when the Dockerfile could be read.
+ */
+line: number | null, at_ms: number, } | { "kind": "step_cached", index: number, } | { "kind": "step_done", index: number, layer: string, at_ms: number, } | { "kind": "log", step: number | null, text: string, } | { "kind": "warning", message: string, } | { "kind": "failed", step: number | null, line: number | null, message: string, } | { "kind": "built", image_id: string, tags: Array<string>, cached_steps: number, total_steps: number, duration_ms: number, };
+
+export type BuildForm = { platform: string | null, no_cache: boolean, tag: string | null, };
+
+export type BuiltImage = { 
+/**
+ * `sha256:...`
+ */
+id: string, tags: Array<string>, cached_steps: number, total_steps: number, duration_ms: number, 
+/**
+ * The image's platform as the engine reports it, e.g. `linux/amd64`.
+ */
+platform: string, size: number, };
+
+export type FolderWeight = { folder: string, files: number, bytes: number, };
+
+export type ContextSummary = { files: number, bytes: number, 
+/**
+ * The heaviest top-level folders (and loose files, as "."), heaviest first, at most 5.
+ */
+biggest: Array<FolderWeight>, 
+/**
+ * Whether the context is big enough to slow every build down.
+ */
+large: boolean, 
+/**
+ * `.dockerignore` lines that would drop folders builds rarely need (node_modules, .git ...).
+ */
+suggested_ignores: Array<string>, };
+
+export type Layer = { 
+/**
+ * The instruction that made it, cleaned of the builder's `/bin/sh -c #(nop)` noise.
+ */
+instruction: string, size: number, 
+/**
+ * Whether the layer comes from the base image rather than this Dockerfile.
+ */
+from_base: boolean, };
+
+export type ImageReport = { id: string, tags: Array<string>, 
+/**
+ * `linux/amd64`, ...
+ */
+platform: string, size: number, 
+/**
+ * Oldest first: the base image's layers, then one per instruction of the Dockerfile.
+ */
+layers: Array<Layer>, };
+
+export type ProbeResponse = { status: number, 
+/**
+ * The start of the body (at most 4 KiB), as text.
+ */
+body: string, latency_ms: number, 
+/**
+ * The `X-App-Version` header, when the app reports which version answered.
+ */
+version: string | null, };
+
+export type LogLine = { 
+/**
+ * `stdout` or `stderr`.
+ */
+stream: string, text: string, };
+
+export type LocalContainer = { id: string, name: string, image: string, host_port: number, container_port: number, 
+/**
+ * `http://127.0.0.1:<host_port>`
+ */
+url: string, };
+
+export type SmokeTest = { passed: boolean, url: string, 
+/**
+ * The last answer, if the app answered at all.
+ */
+response: ProbeResponse | null, attempts: number, elapsed_ms: number, 
+/**
+ * Why it failed, in a sentence.
+ */
+failure: string | null, };
+
+export type RunEvent = { "kind": "started", container: LocalContainer, } | { "kind": "probe", attempt: number, status: number | null, error: string | null, } | { "kind": "smoke", result: SmokeTest, } | { "kind": "log", line: LogLine, } | { "kind": "stopped", code: number | null, };
+
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
 export function getSettings(): Promise<Settings> { return invoke("get_settings"); }
@@ -90,4 +355,18 @@ export function runDoctor(onCheck: Channel<DoctorCheck>): Promise<DoctorReport> 
 export function recentProjects(): Promise<Array<ProjectSummary>> { return invoke("recent_projects"); }
 export function openProject(path: string): Promise<ProjectSummary> { return invoke("open_project", { path }); }
 export function forgetProject(path: string): Promise<null> { return invoke("forget_project", { path }); }
+export function detectStack(path: string): Promise<Detection> { return invoke("detect_stack", { path }); }
+export function planInit(path: string, form: InitForm): Promise<InitPlan> { return invoke("plan_init", { path, form }); }
+export function writeInit(path: string, form: InitForm, files: Array<string>, overwrite: Array<string>): Promise<Array<string>> { return invoke("write_init", { path, form, files, overwrite }); }
+export function readProjectFile(path: string, name: string): Promise<string | null> { return invoke("read_project_file", { path, name }); }
+export function saveProjectFile(path: string, name: string, text: string, expected: string | null): Promise<null> { return invoke("save_project_file", { path, name, text, expected }); }
+export function lintDockerfile(text: string, port: number | null, platform: string | null): Promise<Array<Finding>> { return invoke("lint_dockerfile", { text, port, platform }); }
+export function loadSpec(path: string): Promise<ProjectSpec> { return invoke("load_spec", { path }); }
+export function saveSpec(path: string, spec: ProjectSpec): Promise<ProjectSpec> { return invoke("save_spec", { path, spec }); }
+export function buildImage(path: string, form: BuildForm, operation: string, onEvent: Channel<BuildEvent>): Promise<BuiltImage> { return invoke("build_image", { path, form, operation, onEvent }); }
+export function cancelOperation(operation: string): Promise<boolean> { return invoke("cancel_operation", { operation }); }
+export function contextSummary(path: string): Promise<ContextSummary> { return invoke("context_summary", { path }); }
+export function imageLayers(path: string, image: string | null): Promise<ImageReport> { return invoke("image_layers", { path, image }); }
+export function runLocal(path: string, image: string | null, hostPort: number | null, operation: string, onEvent: Channel<RunEvent>): Promise<LocalContainer> { return invoke("run_local", { path, image, hostPort, operation, onEvent }); }
+export function stopLocal(path: string): Promise<boolean> { return invoke("stop_local", { path }); }
 export { Channel };
