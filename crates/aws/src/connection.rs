@@ -202,6 +202,42 @@ impl Connection {
         )
     }
 
+    /// Turns an SDK error of `service`'s `operation` into an `AwsError` with this connection's
+    /// profile and endpoint (for use in `map_err`).
+    pub fn fail<E, R>(
+        &self,
+        service: &'static str,
+        operation: &'static str,
+    ) -> impl Fn(aws_smithy_runtime_api::client::result::SdkError<E, R>) -> AwsError + '_
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+        R: std::fmt::Debug,
+    {
+        move |e| {
+            crate::error::classify(
+                e,
+                service,
+                operation,
+                &self.profile,
+                &self.endpoint_label(),
+                self.practice,
+            )
+        }
+    }
+
+    /// An ECR client that journals its calls.
+    pub fn ecr(&self) -> aws_sdk_ecr::Client {
+        aws_sdk_ecr::Client::from_conf(
+            aws_sdk_ecr::config::Builder::from(&self.sdk)
+                .interceptor(self.interceptor())
+                .build(),
+        )
+    }
+
     /// The endpoint shown in errors: the override, or the regional AWS endpoint.
     pub fn endpoint_label(&self) -> String {
         self.endpoint

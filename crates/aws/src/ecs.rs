@@ -17,30 +17,6 @@ pub struct ClusterInfo {
     pub active_services: i32,
 }
 
-fn call_err<'a, E, R>(
-    conn: &'a Connection,
-    op: &'static str,
-) -> impl Fn(aws_smithy_runtime_api::client::result::SdkError<E, R>) -> AwsError + 'a
-where
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
-        + std::error::Error
-        + Send
-        + Sync
-        + 'static,
-    R: std::fmt::Debug,
-{
-    move |e| {
-        crate::error::classify(
-            e,
-            "ECS",
-            op,
-            &conn.profile,
-            &conn.endpoint_label(),
-            conn.practice,
-        )
-    }
-}
-
 /// The cluster named `name`, if it exists and is not deleted.
 pub async fn find_cluster(conn: &Connection, name: &str) -> Result<Option<ClusterInfo>, AwsError> {
     let out = conn
@@ -50,7 +26,7 @@ pub async fn find_cluster(conn: &Connection, name: &str) -> Result<Option<Cluste
         .include(aws_sdk_ecs::types::ClusterField::Tags)
         .send()
         .await
-        .map_err(call_err(conn, "DescribeClusters"))?;
+        .map_err(conn.fail("ECS", "DescribeClusters"))?;
     Ok(out
         .clusters()
         .iter()
@@ -85,7 +61,7 @@ pub async fn ensure_cluster(
         .tags(Tag::builder().key(PROJECT_TAG).value(project).build())
         .send()
         .await
-        .map_err(call_err(conn, "CreateCluster"))?;
+        .map_err(conn.fail("ECS", "CreateCluster"))?;
     find_cluster(conn, name)
         .await?
         .ok_or_else(|| AwsError::Call {
@@ -106,6 +82,6 @@ pub async fn delete_cluster(conn: &Connection, name: &str) -> Result<bool, AwsEr
         .cluster(name)
         .send()
         .await
-        .map_err(call_err(conn, "DeleteCluster"))?;
+        .map_err(conn.fail("ECS", "DeleteCluster"))?;
     Ok(true)
 }

@@ -31,6 +31,12 @@ pub enum AwsError {
     },
     #[error("region {region} has no default VPC")]
     NoDefaultVpc { region: String },
+    #[error("{service}.{operation} was denied: {detail}")]
+    AccessDenied {
+        service: &'static str,
+        operation: &'static str,
+        detail: String,
+    },
     #[error("{service}.{operation} failed: {code}: {detail}")]
     Call {
         service: &'static str,
@@ -97,12 +103,41 @@ impl From<&AwsError> for ErrorBody {
                 format!("Region {region} has no default VPC, so there is no ready-made network to put the service in."),
                 "Create one with `aws ec2 create-default-vpc`, or pick a VPC and at least two subnets in different zones in the Service step.",
             ),
+            AccessDenied { service, operation, detail } => ErrorBody::new(
+                ErrorCode::AccessDenied,
+                format!("AWS denied {service} {operation}: {detail}"),
+                format!(
+                    "The profile's IAM identity lacks the permission {}:{operation}. Ask your account's administrator to allow it (or attach a policy that does), then try again.",
+                    iam_prefix(service)
+                ),
+            ),
             Call { service, operation, code, detail } => ErrorBody::new(
                 ErrorCode::AwsCallFailed,
                 format!("{service} {operation} failed: {code}: {detail}"),
                 "Read AWS's message above; the History screen lists every call Slipway made.",
             ),
         }
+    }
+}
+
+/// The IAM action prefix of a service as Slipway names it in calls.
+pub fn iam_prefix(service: &str) -> &'static str {
+    match service {
+        "ECR" => "ecr",
+        "ECS" => "ecs",
+        "EC2" => "ec2",
+        "ELBv2" => "elasticloadbalancing",
+        "IAM" => "iam",
+        "Logs" => "logs",
+        "CloudWatch" => "cloudwatch",
+        "S3" => "s3",
+        "STS" => "sts",
+        "CodeBuild" => "codebuild",
+        "CodePipeline" => "codepipeline",
+        "AutoScaling" => "application-autoscaling",
+        "Tagging" => "tag",
+        "CodeConnections" => "codeconnections",
+        _ => "unknown",
     }
 }
 
@@ -180,6 +215,19 @@ where
                 "AuthFailure",
                 "InvalidAccessKeyId",
             ];
+            const DENIED: &[&str] = &[
+                "AccessDenied",
+                "AccessDeniedException",
+                "UnauthorizedOperation",
+                "UnauthorizedException",
+            ];
+            if DENIED.contains(&code.as_str()) {
+                return AwsError::AccessDenied {
+                    service,
+                    operation,
+                    detail,
+                };
+            }
             if AUTH.contains(&code.as_str()) {
                 AwsError::CredentialsInvalid {
                     profile: profile.to_string(),

@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod error;
 pub mod journal;

@@ -80,6 +80,16 @@ error_codes! {
     ContainerExited => "container_exited",
     /// A file would be overwritten and the person has not confirmed it.
     WouldOverwrite => "would_overwrite",
+    /// The registry refused the login (wrong, expired or missing credentials).
+    RegistryAuthFailed => "registry_auth_failed",
+    /// The tag is already in a repository whose tags are immutable.
+    ImageTagExists => "image_tag_exists",
+    /// Pushing the image to the registry failed for another reason.
+    PushFailed => "push_failed",
+    /// AWS refused the call for lack of an IAM permission (the message names it).
+    AccessDenied => "access_denied",
+    /// A disk (the engine's or the registry's) is full.
+    StorageFull => "storage_full",
 }
 
 impl std::fmt::Display for ErrorCode {

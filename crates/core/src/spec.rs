@@ -54,6 +54,23 @@ pub struct ImageSpec {
     pub platform: String,
     /// How each build is tagged (`latest` is added locally either way).
     pub tag_policy: TagPolicy,
+    /// The ECR repository; the app's name when unset.
+    pub repository: Option<String>,
+    /// Scan every pushed image for known vulnerabilities.
+    pub scan_on_push: bool,
+    /// Refuse to move a tag to another image, so a tag always means the same build (rollbacks
+    /// to a tag then deploy exactly what was tested).
+    pub immutable_tags: bool,
+    /// Encryption at rest: `aes256` (AWS-managed keys) or `kms` (with `kms_key`, or AWS's key).
+    pub encryption: Encryption,
+    /// A KMS key ARN or alias for `kms` encryption; AWS's managed key when unset.
+    pub kms_key: Option<String>,
+    /// The lifecycle policy keeps this many tagged images ...
+    pub keep_tagged: u32,
+    /// ... and expires untagged images after this many days.
+    pub expire_untagged_days: u32,
+    /// Refuse to deploy an image whose scan found CRITICAL vulnerabilities.
+    pub block_on_critical: bool,
 }
 
 impl Default for ImageSpec {
@@ -61,8 +78,32 @@ impl Default for ImageSpec {
         Self {
             platform: "linux/amd64".into(),
             tag_policy: TagPolicy::GitSha,
+            repository: None,
+            scan_on_push: true,
+            immutable_tags: true,
+            encryption: Encryption::Aes256,
+            kms_key: None,
+            keep_tagged: 10,
+            expire_untagged_days: 7,
+            block_on_critical: false,
         }
     }
+}
+
+impl ImageSpec {
+    /// The ECR repository name for an app.
+    pub fn repository_name(&self, app: &str) -> String {
+        self.repository.clone().unwrap_or_else(|| app.to_string())
+    }
+}
+
+/// How ECR encrypts images at rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Encryption {
+    #[default]
+    Aes256,
+    Kms,
 }
 
 /// How a build's tag is chosen.
@@ -177,6 +218,33 @@ impl ProjectSpec {
                     "'{}' is not a platform Fargate runs; use linux/amd64 or linux/arm64",
                     self.image.platform
                 ),
+            );
+        }
+        if let Err(rule) = crate::names::check(
+            crate::names::NameKind::EcrRepository,
+            &self.image.repository_name(&self.app.name),
+        ) {
+            bad(
+                "image.repository",
+                format!("not a valid ECR repository name: it {rule}"),
+            );
+        }
+        if self.image.keep_tagged == 0 || self.image.keep_tagged > 10_000 {
+            bad(
+                "image.keep_tagged",
+                "keep between 1 and 10000 tagged images".into(),
+            );
+        }
+        if self.image.expire_untagged_days == 0 || self.image.expire_untagged_days > 3650 {
+            bad(
+                "image.expire_untagged_days",
+                "expire untagged images after 1 to 3650 days".into(),
+            );
+        }
+        if self.image.encryption == Encryption::Aes256 && self.image.kms_key.is_some() {
+            bad(
+                "image.kms_key",
+                "a KMS key needs encryption = \"kms\"".into(),
             );
         }
         if let Some(region) = &self.aws.region {

@@ -8,6 +8,8 @@ pub mod engine;
 pub mod error;
 pub mod image;
 pub mod probe;
+pub mod push;
+pub mod registry;
 pub mod tarstream;
 
 pub use engine::{connect, EngineInfo, EngineKind};

@@ -4,6 +4,7 @@
 pub mod doctor;
 pub mod local;
 pub mod project;
+pub mod push;
 
 /// The image the practice script imports (no registry can be reached to pull one).
 pub const PRACTICE_BASE_IMAGE: &str = "slipway/base:practice";
