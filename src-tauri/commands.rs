@@ -25,4 +25,10 @@ pub const COMMAND_NAMES: &[&str] = &[
     "image_layers",
     "run_local",
     "stop_local",
+    "ecr_repository",
+    "list_repositories",
+    "local_builds",
+    "push_image",
+    "list_images",
+    "scan_report",
 ];

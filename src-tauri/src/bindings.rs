@@ -24,7 +24,11 @@ use slipway_docker::container::{LocalContainer, LogLine, SmokeTest};
 use slipway_docker::context::{ContextSummary, FolderWeight};
 use slipway_docker::image::{ImageReport, Layer};
 use slipway_docker::probe::ProbeResponse;
-use slipway_engine::local::RunEvent;
+use slipway_core::ecr::{EcrImage, Repository, ScanFinding, ScanReport};
+use slipway_core::spec::Encryption;
+use slipway_docker::push::{LayerState, PushEvent};
+use slipway_engine::local::{LocalBuild, RunEvent};
+use slipway_engine::push::{PushOutcome, PushProgress};
 use slipway_engine::project::{InitPlan, ProposedFile};
 use ts_rs::{Config, TS};
 
@@ -241,6 +245,16 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         LocalContainer::decl(cfg),
         SmokeTest::decl(cfg),
         RunEvent::decl(cfg),
+        Encryption::decl(cfg),
+        Repository::decl(cfg),
+        EcrImage::decl(cfg),
+        ScanFinding::decl(cfg),
+        ScanReport::decl(cfg),
+        LocalBuild::decl(cfg),
+        LayerState::decl(cfg),
+        PushEvent::decl(cfg),
+        PushProgress::decl(cfg),
+        PushOutcome::decl(cfg),
     ]
 }
 

@@ -81,6 +81,12 @@ pub fn builder<R: Runtime>(
             commands::build::image_layers,
             commands::build::run_local,
             commands::build::stop_local,
+            commands::registry::ecr_repository,
+            commands::registry::list_repositories,
+            commands::registry::local_builds,
+            commands::registry::push_image,
+            commands::registry::list_images,
+            commands::registry::scan_report,
         ]))
 }
 

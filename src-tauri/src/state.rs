@@ -19,7 +19,11 @@ pub struct AppState {
     /// Long operations that can be cancelled, by the id the UI gave them.
     pub operations: Operations,
     /// The Docker engine, once reached.
-    docker: tokio::sync::Mutex<Option<bollard::Docker>>,
+    docker: tokio::sync::Mutex<Option<(bollard::Docker, slipway_docker::EngineInfo)>>,
+    /// The AWS connection of the current settings, once opened.
+    aws: tokio::sync::Mutex<Option<slipway_aws::Connection>>,
+    /// Registry logins (kept in memory only, renewed before they expire).
+    pub logins: slipway_engine::push::LoginCache,
     /// Local runs by project folder: the container id.
     pub local_runs: Mutex<HashMap<String, String>>,
 }
@@ -35,21 +39,60 @@ impl AppState {
             connection: RwLock::new(None),
             operations: Operations::default(),
             docker: tokio::sync::Mutex::new(None),
+            aws: tokio::sync::Mutex::new(None),
+            logins: slipway_engine::push::LoginCache::default(),
             local_runs: Mutex::new(HashMap::new()),
         }
     }
 
     /// The Docker engine, connecting (again) when there is no live connection.
     pub async fn docker(&self) -> Result<bollard::Docker, ErrorBody> {
+        Ok(self.engine().await?.0)
+    }
+
+    /// The Docker engine and what it is, connecting (again) when there is no live connection.
+    pub async fn engine(
+        &self,
+    ) -> Result<(bollard::Docker, slipway_docker::EngineInfo), ErrorBody> {
         let mut slot = self.docker.lock().await;
-        if let Some(d) = slot.as_ref() {
+        if let Some((d, info)) = slot.as_ref() {
             if d.ping().await.is_ok() {
-                return Ok(d.clone());
+                return Ok((d.clone(), info.clone()));
             }
         }
-        let (docker, _) = slipway_docker::connect().await?;
-        *slot = Some(docker.clone());
-        Ok(docker)
+        let found = slipway_docker::connect().await?;
+        *slot = Some(found.clone());
+        Ok(found)
+    }
+
+    /// The AWS connection for the saved profile and region (opened once, reused).
+    pub async fn aws(&self) -> Result<slipway_aws::Connection, ErrorBody> {
+        let settings = self.store.settings()?;
+        let mut slot = self.aws.lock().await;
+        if let Some(c) = slot.as_ref() {
+            let same_region = settings.region.as_ref().is_none_or(|r| *r == c.region);
+            if c.profile == settings.profile && same_region {
+                return Ok(c.clone());
+            }
+        }
+        let request = slipway_aws::ConnectRequest {
+            profile: settings.profile,
+            region: settings.region,
+        };
+        let conn = slipway_aws::Connection::open(
+            &request,
+            &aws_types::os_shim_internal::Env::real(),
+            &self.stack,
+            Arc::clone(&self.store) as _,
+        )
+        .await?;
+        *slot = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Forgets the cached AWS connection (after the person picks another profile or region).
+    pub async fn forget_aws(&self) {
+        *self.aws.lock().await = None;
     }
 }
 

@@ -103,6 +103,53 @@ pub async fn build_project(
         .map_err(ErrorBody::from)
 }
 
+/// One local build of the project, as the push step offers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct LocalBuild {
+    /// `<name>:<tag>`
+    pub reference: String,
+    pub tag: String,
+    pub id: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    #[ts(type = "number")]
+    pub created_s: i64,
+    /// Whether `<name>:latest` points at this build.
+    pub latest: bool,
+}
+
+/// The project's local builds (its tags other than `latest`), newest first.
+pub async fn local_builds(docker: &Docker, spec: &ProjectSpec) -> Result<Vec<LocalBuild>, ErrorBody> {
+    let repo = local_repository(spec);
+    let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
+        .filters(&HashMap::from([("reference", vec![repo.clone()])]))
+        .build();
+    let images = docker
+        .list_images(Some(opts))
+        .await
+        .map_err(|e| ErrorBody::from(slipway_docker::DockerError::Engine(e)))?;
+    let mut out = Vec::new();
+    for img in images {
+        let latest = img.repo_tags.iter().any(|t| *t == format!("{repo}:latest"));
+        for t in &img.repo_tags {
+            let Some(tag) = t.strip_prefix(&format!("{repo}:")) else { continue };
+            if tag == "latest" {
+                continue;
+            }
+            out.push(LocalBuild {
+                reference: t.clone(),
+                tag: tag.to_string(),
+                id: img.id.clone(),
+                size: img.size,
+                created_s: img.created,
+                latest,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.created_s.cmp(&a.created_s).then(b.tag.cmp(&a.tag)));
+    Ok(out)
+}
+
 /// What a local run reports while it starts, is probed and runs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]

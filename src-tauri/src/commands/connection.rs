@@ -49,6 +49,7 @@ pub async fn connect(
     settings.profile = info.profile.clone();
     settings.region = region.filter(|r| !r.trim().is_empty());
     state.store.save_settings(&settings)?;
+    state.forget_aws().await;
     Ok(info)
 }
 

@@ -7,3 +7,4 @@ pub mod connection;
 pub mod dockerfile;
 pub mod doctor;
 pub mod projects;
+pub mod registry;
