@@ -290,8 +290,10 @@ fn check_run(cmds: &[SimpleCommand], line: u32, pipefail: bool, out: &mut Vec<Fi
             if !args.iter().any(|a| a == "--no-install-recommends") {
                 push("DL3015", Severity::Info, "Avoid additional packages by specifying --no-install-recommends: they make the image bigger and slower to pull.");
             }
+            // The packages come after `install`, which options may precede (`apt-get -y install`).
             let pkgs: Vec<&String> = args
                 .iter()
+                .skip_while(|a| *a != "install")
                 .skip(1)
                 .filter(|a| !a.starts_with('-'))
                 .collect();
