@@ -10,6 +10,7 @@ fn finding(rule: &str, severity: Severity, line: u32, message: &str) -> Finding 
         severity,
         line,
         message: message.into(),
+        fix: None,
     }
 }
 
@@ -229,7 +230,7 @@ fn apt_lists_in_a_cache_mount(run: &parse_dockerfile::RunInstruction<'_>) -> boo
 }
 
 /// The target of a `--mount=type=cache|tmpfs,...` value.
-pub(super) fn cache_or_tmpfs_target(mount: &str) -> Option<String> {
+fn cache_or_tmpfs_target(mount: &str) -> Option<String> {
     let mut kind = "bind";
     let mut target = None;
     for part in mount.split(',') {
@@ -316,7 +317,7 @@ fn check_run(cmds: &[SimpleCommand], line: u32, pipefail: bool, out: &mut Vec<Fi
     }
 }
 
-fn is_pip_install(c: &SimpleCommand) -> bool {
+pub(super) fn is_pip_install(c: &SimpleCommand) -> bool {
     let pip = matches!(c.name(), Some("pip" | "pip3"))
         || (matches!(c.name(), Some(n) if n.starts_with("python"))
             && c.args()

@@ -114,3 +114,15 @@ fn apt_lists_matter_only_in_stages_that_reach_the_image() {
         "the unused build stage and the cache mount are fine"
     );
 }
+
+#[test]
+fn every_rule_id_has_a_summary_and_ids_are_unique() {
+    let mut ids = RULE_IDS.to_vec();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), RULE_IDS.len());
+    for id in RULE_IDS {
+        assert!(rule_summary(id).is_some_and(|s| !s.is_empty()), "{id}");
+    }
+    assert_eq!(rule_summary("DL9999"), None);
+}
