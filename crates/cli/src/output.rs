@@ -117,32 +117,80 @@ pub fn findings(format: LintFormat, file: &str, findings: &[slipway_core::lint::
             "{}",
             serde_json::to_string_pretty(findings).unwrap_or_else(|_| "[]".into())
         ),
-        LintFormat::Sarif => {
-            let results: Vec<serde_json::Value> = findings
-                .iter()
-                .map(|f| {
-                    let level = match f.severity {
-                        slipway_core::lint::Severity::Error => "error",
-                        slipway_core::lint::Severity::Warning => "warning",
-                        _ => "note",
-                    };
-                    serde_json::json!({
-                        "ruleId": f.rule,
-                        "level": level,
-                        "message": { "text": f.message },
-                        "locations": [{ "physicalLocation": { "artifactLocation": { "uri": file }, "region": { "startLine": f.line } } }]
-                    })
-                })
-                .collect();
-            let sarif = serde_json::json!({
-                "version": "2.1.0",
-                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-                "runs": [{ "tool": { "driver": { "name": "slipway", "rules": [] } }, "results": results }]
+        LintFormat::Sarif => println!(
+            "{}",
+            serde_json::to_string_pretty(&sarif(file, findings)).unwrap_or_default()
+        ),
+    }
+}
+
+/// SARIF 2.1.0: every rule the linter has, the findings, and each fix as replacements of lines.
+fn sarif(file: &str, findings: &[slipway_core::lint::Finding]) -> serde_json::Value {
+    use slipway_core::lint::{rule_summary, Severity, RULE_IDS};
+    let rules: Vec<serde_json::Value> = RULE_IDS
+        .iter()
+        .map(|id| {
+            serde_json::json!({
+                "id": id,
+                "shortDescription": { "text": rule_summary(id).unwrap_or(id) }
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                _ => "note",
+            };
+            let mut result = serde_json::json!({
+                "ruleId": f.rule,
+                "level": level,
+                "message": { "text": f.message },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": file }, "region": { "startLine": f.line } } }]
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&sarif).unwrap_or_default()
-            );
-        }
+            if let Some(index) = RULE_IDS.iter().position(|id| *id == f.rule) {
+                result["ruleIndex"] = index.into();
+            }
+            if let Some(fix) = &f.fix {
+                result["fixes"] = serde_json::json!([{
+                    "description": { "text": fix.title },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": file },
+                        "replacements": fix.edits.iter().map(sarif_replacement).collect::<Vec<_>>()
+                    }]
+                }]);
+            }
+            result
+        })
+        .collect();
+    serde_json::json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{ "tool": { "driver": { "name": "slipway", "rules": rules } }, "results": results }]
+    })
+}
+
+/// A whole-line edit as a SARIF replacement. A region of whole lines leaves their line breaks
+/// alone, so a replacement's text has none at its end; an insertion is an empty region at the
+/// start of its line and brings its own line break, and so does a deletion's region.
+fn sarif_replacement(edit: &slipway_core::lint::TextEdit) -> serde_json::Value {
+    let (start, end) = (edit.start_line, edit.end_line);
+    if end < start || edit.replacement.is_empty() {
+        let inserted = if edit.replacement.is_empty() {
+            String::new()
+        } else {
+            format!("{}\n", edit.replacement)
+        };
+        serde_json::json!({
+            "deletedRegion": { "startLine": start, "startColumn": 1, "endLine": end + 1, "endColumn": 1 },
+            "insertedContent": { "text": inserted }
+        })
+    } else {
+        serde_json::json!({
+            "deletedRegion": { "startLine": start, "endLine": end },
+            "insertedContent": { "text": edit.replacement }
+        })
     }
 }

@@ -280,6 +280,56 @@ fn lint_prints_findings_and_fails_on_errors() {
         results.iter().any(|r| r["ruleId"] == "SW1002"),
         "no USER: Slipway's own check"
     );
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        rules[dl3000["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "DL3000"
+    );
+    assert!(rules.iter().all(|r| r["shortDescription"]["text"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty())));
+    let user = results.iter().find(|r| r["ruleId"] == "SW1002").unwrap();
+    let insertion = &user["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        insertion["deletedRegion"],
+        serde_json::json!({ "startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 1 }),
+        "USER 10001 goes at the end: {user}"
+    );
+    assert_eq!(insertion["insertedContent"]["text"], "USER 10001\n");
+
+    let add = home.dir.path().join("add.Dockerfile");
+    std::fs::write(
+        &add,
+        "FROM ubuntu:24.04\nADD app.py /app/app.py\nUSER 10001\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["lint", "--format", "sarif"])
+        .arg(&add)
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let dl3020 = results
+        .iter()
+        .find(|r| r["ruleId"] == "DL3020")
+        .expect("DL3020 in SARIF");
+    let fix = &dl3020["fixes"][0];
+    assert_eq!(fix["description"]["text"], "Use COPY instead of ADD");
+    let change = &fix["artifactChanges"][0];
+    assert!(change["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("add.Dockerfile"));
+    assert_eq!(
+        change["replacements"][0],
+        serde_json::json!({
+            "deletedRegion": { "startLine": 2, "endLine": 2 },
+            "insertedContent": { "text": "COPY app.py /app/app.py" }
+        })
+    );
 
     let (code, err, _) = home.slipway(&["lint", "/no/such/Dockerfile", "--json"]);
     assert_eq!(code, 2);

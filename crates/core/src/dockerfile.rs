@@ -156,6 +156,21 @@ impl LineIndex {
     pub(crate) fn line_of(&self, offset: usize) -> u32 {
         (self.starts.partition_point(|s| *s <= offset)) as u32
     }
+
+    /// The byte offset where a 1-based line starts.
+    pub(crate) fn start_of(&self, line: u32) -> Option<usize> {
+        self.starts.get((line as usize).checked_sub(1)?).copied()
+    }
+
+    /// How many lines there are (a final newline does not open another one).
+    pub(crate) fn count(&self, text: &str) -> u32 {
+        let n = self.starts.len() as u32;
+        if text.is_empty() || text.ends_with('\n') {
+            n - 1
+        } else {
+            n
+        }
+    }
 }
 
 #[cfg(test)]

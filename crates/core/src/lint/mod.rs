@@ -1,8 +1,12 @@
 //! The Dockerfile linter: hadolint's rules that matter most to learners, with the same ids and
 //! meaning (checked against hadolint itself in tests), on the parse-dockerfile parser.
 
+mod fix;
+mod fixes;
 mod rules;
 pub mod shell;
+
+pub use fix::{apply_fix, Fix, TextEdit};
 
 use crate::dockerfile::LineIndex;
 use crate::ErrorBody;
@@ -27,6 +31,41 @@ pub struct Finding {
     pub severity: Severity,
     pub line: u32,
     pub message: String,
+    /// A safe one-click change that makes the finding go away, when there is one.
+    pub fix: Option<Fix>,
+}
+
+/// Every rule id the linter can emit: hadolint's, then Slipway's own.
+pub const RULE_IDS: &[&str] = &[
+    "DL3000", "DL3002", "DL3003", "DL3004", "DL3006", "DL3007", "DL3008", "DL3009", "DL3013",
+    "DL3015", "DL3020", "DL3025", "DL3042", "DL3059", "DL4006", "SW1001", "SW1002", "SW1003",
+    "SW1004",
+];
+
+/// A rule's one-line summary in English, for tools that list the rules (SARIF).
+pub fn rule_summary(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        "DL3000" => "Use an absolute WORKDIR",
+        "DL3002" => "The last USER should not be root",
+        "DL3003" => "Use WORKDIR to switch to a directory",
+        "DL3004" => "Do not use sudo",
+        "DL3006" => "Always tag the version of an image explicitly",
+        "DL3007" => "Do not use the latest tag",
+        "DL3008" => "Pin versions in apt-get install",
+        "DL3009" => "Delete the apt lists after installing something",
+        "DL3013" => "Pin versions in pip install",
+        "DL3015" => "Avoid additional packages with --no-install-recommends",
+        "DL3020" => "Use COPY instead of ADD for files and folders",
+        "DL3025" => "Use JSON form for CMD and ENTRYPOINT",
+        "DL3042" => "Use pip install --no-cache-dir",
+        "DL3059" => "Merge consecutive RUN instructions",
+        "DL4006" => "Set -o pipefail before a RUN with a pipe",
+        "SW1001" => "EXPOSE the port the service sends traffic to",
+        "SW1002" => "Run the final stage as a non-root USER",
+        "SW1003" => "Do not bake secrets into ENV or ARG",
+        "SW1004" => "Build the final stage for the service's platform",
+        _ => return None,
+    })
 }
 
 /// What the project says, for Slipway's own checks (port, platform).
@@ -44,15 +83,27 @@ pub fn lint(text: &str) -> Result<Vec<Finding>, ErrorBody> {
 }
 
 /// Lints with hadolint's rules and, given the project's options, Slipway's own checks (SW*).
+/// Findings that can be fixed safely carry the fix.
 pub fn lint_with(text: &str, options: Option<&LintOptions>) -> Result<Vec<Finding>, ErrorBody> {
     let file = crate::dockerfile::parse(text)?;
+    let mut findings = findings_in(&file, text, options);
+    fixes::attach(text, &file, options, &mut findings);
+    Ok(findings)
+}
+
+/// The findings of a parsed file, without fixes, sorted by line then rule.
+fn findings_in(
+    file: &parse_dockerfile::Dockerfile<'_>,
+    text: &str,
+    options: Option<&LintOptions>,
+) -> Vec<Finding> {
     let lines = LineIndex::new(text);
-    let mut findings = rules::check(&file, &lines);
+    let mut findings = rules::check(file, &lines);
     if let Some(options) = options {
-        findings.extend(rules::slipway_checks(&file, &lines, options));
+        findings.extend(rules::slipway_checks(file, &lines, options));
     }
     findings.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.rule.cmp(&b.rule)));
-    Ok(findings)
+    findings
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ fn finding(rule: &str, severity: Severity, line: u32, message: &str) -> Finding 
         severity,
         line,
         message: message.into(),
+        fix: None,
     }
 }
 
@@ -26,6 +27,10 @@ pub(super) fn check(file: &Dockerfile<'_>, lines: &LineIndex) -> Vec<Finding> {
     let mut pipefail = false;
     // The previous instruction, when it was a RUN of a single command: its flags.
     let mut prev_single_run: Option<Vec<String>> = None;
+    // DL3009 is reported only for the last stage and for stages a later FROM builds on, so its
+    // candidates wait for the whole file: (line, the stage they are in).
+    let mut apt_lists_kept: Vec<(u32, usize)> = Vec::new();
+    let mut stages: Vec<StageKey> = Vec::new();
     let flush_user = |last_user: &mut Option<(u32, bool)>, out: &mut Vec<Finding>| {
         if let Some((line, true)) = last_user.take() {
             out.push(finding("DL3002", Severity::Warning, line, "Last USER should not be root: a container running as root can do far more damage if the app is compromised."));
@@ -40,6 +45,7 @@ pub(super) fn check(file: &Dockerfile<'_>, lines: &LineIndex) -> Vec<Finding> {
                 let line = lines.line_of(from.from.span.start);
                 let image = from.image.value.as_ref();
                 check_from_image(image, &stage_names, line, &mut out);
+                stages.push(StageKey::of(from));
                 if let Some((_, alias)) = &from.as_ {
                     stage_names.push(alias.value.to_ascii_lowercase());
                 }
@@ -123,6 +129,9 @@ pub(super) fn check(file: &Dockerfile<'_>, lines: &LineIndex) -> Vec<Finding> {
                 };
                 let cmds = script.map(|s| commands(&s)).unwrap_or_default();
                 check_run(&cmds, line, pipefail, &mut out);
+                if updates_apt_lists_and_keeps_them(&cmds) && !apt_lists_in_a_cache_mount(run) {
+                    apt_lists_kept.push((line, stages.len().saturating_sub(1)));
+                }
                 let flags: Vec<String> = run
                     .options
                     .iter()
@@ -147,7 +156,93 @@ pub(super) fn check(file: &Dockerfile<'_>, lines: &LineIndex) -> Vec<Finding> {
         prev_single_run = None;
     }
     flush_user(&mut last_user, &mut out);
+    for (line, stage) in apt_lists_kept {
+        if stages.is_empty() || StageKey::reaches_the_image(&stages, stage) {
+            out.push(finding("DL3009", Severity::Info, line, "Delete the apt-get lists after installing something (rm -rf /var/lib/apt/lists/*): they only make the image bigger."));
+        }
+    }
     out
+}
+
+/// What hadolint compares to tell stages apart: the FROM line's image, alias and platform.
+#[derive(PartialEq, Eq)]
+struct StageKey {
+    image: String,
+    alias: Option<String>,
+    platform: Option<String>,
+}
+
+impl StageKey {
+    fn of(from: &parse_dockerfile::FromInstruction<'_>) -> Self {
+        StageKey {
+            image: from.image.value.to_string(),
+            alias: from.as_.as_ref().map(|(_, a)| a.value.to_string()),
+            platform: from
+                .options
+                .iter()
+                .find(|f| f.name.value == "platform")
+                .and_then(|f| f.value.as_ref())
+                .map(|v| v.value.to_string()),
+        }
+    }
+
+    /// Whether a stage ends up in the image: it is the last one (or looks exactly like it, as
+    /// hadolint compares), or a FROM names it (hadolint matches the alias case-sensitively).
+    fn reaches_the_image(stages: &[StageKey], index: usize) -> bool {
+        let (Some(stage), Some(last)) = (stages.get(index), stages.last()) else {
+            return false;
+        };
+        stage == last
+            || stage
+                .alias
+                .as_ref()
+                .is_some_and(|alias| stages.iter().any(|s| &s.image == alias))
+    }
+}
+
+/// hadolint's DL3009 trigger: an `update` of apt, apt-get or aptitude and no `rm` that looks
+/// like a cleanup (it accepts any `rm -rf`, or `rm` of `/var/lib/apt/lists/*`).
+fn updates_apt_lists_and_keeps_them(cmds: &[SimpleCommand]) -> bool {
+    let updates = cmds.iter().any(|c| {
+        matches!(c.name(), Some("apt" | "apt-get" | "aptitude"))
+            && c.args().iter().any(|a| a == "update")
+    });
+    let cleans = cmds.iter().any(|c| {
+        c.name() == Some("rm")
+            && c.args()
+                .iter()
+                .any(|a| a == "-rf" || a == "/var/lib/apt/lists/*")
+    });
+    updates && !cleans
+}
+
+/// A cache or tmpfs mount over the apt lists keeps them out of the image already.
+fn apt_lists_in_a_cache_mount(run: &parse_dockerfile::RunInstruction<'_>) -> bool {
+    let targets: Vec<String> = run
+        .options
+        .iter()
+        .filter(|f| f.name.value == "mount")
+        .filter_map(|f| f.value.as_ref())
+        .filter_map(|v| cache_or_tmpfs_target(&v.value))
+        .collect();
+    let has = |frag: &str| targets.iter().any(|t| t.contains(frag));
+    has("/var/lib/apt/lists") || (has("/var/lib/apt") && has("/var/cache/apt"))
+}
+
+/// The target of a `--mount=type=cache|tmpfs,...` value.
+fn cache_or_tmpfs_target(mount: &str) -> Option<String> {
+    let mut kind = "bind";
+    let mut target = None;
+    for part in mount.split(',') {
+        match part.split_once('=') {
+            Some(("type", v)) => kind = v,
+            Some(("target" | "dst" | "destination", v)) => target = Some(v.to_string()),
+            _ => {}
+        }
+    }
+    matches!(kind, "cache" | "tmpfs")
+        .then_some(target)
+        .flatten()
 }
 
 fn is_archive(path: &str) -> bool {
@@ -185,8 +280,6 @@ fn check_run(cmds: &[SimpleCommand], line: u32, pipefail: bool, out: &mut Vec<Fi
     if !pipefail && cmds.iter().any(|c| c.piped) {
         push("DL4006", Severity::Warning, "Set the SHELL option -o pipefail before RUN with a pipe in it: otherwise a failing command before the pipe does not fail the build.");
     }
-    let mut apt_installed = false;
-    let mut apt_lists_removed = false;
     for c in cmds {
         match c.name() {
             Some("cd") => push("DL3003", Severity::Warning, "Use WORKDIR to switch to a directory: a cd lasts only for this RUN."),
@@ -194,13 +287,14 @@ fn check_run(cmds: &[SimpleCommand], line: u32, pipefail: bool, out: &mut Vec<Fi
             _ => {}
         }
         if c.is("apt-get", "install") {
-            apt_installed = true;
             let args = c.args();
             if !args.iter().any(|a| a == "--no-install-recommends") {
                 push("DL3015", Severity::Info, "Avoid additional packages by specifying --no-install-recommends: they make the image bigger and slower to pull.");
             }
+            // The packages come after `install`, which options may precede (`apt-get -y install`).
             let pkgs: Vec<&String> = args
                 .iter()
+                .skip_while(|a| *a != "install")
                 .skip(1)
                 .filter(|a| !a.starts_with('-'))
                 .collect();
@@ -210,9 +304,6 @@ fn check_run(cmds: &[SimpleCommand], line: u32, pipefail: bool, out: &mut Vec<Fi
             {
                 push("DL3008", Severity::Warning, "Pin versions in apt-get install (package=version): otherwise every build may install something different.");
             }
-        }
-        if c.name() == Some("rm") && c.args().iter().any(|a| a.starts_with("/var/lib/apt/lists")) {
-            apt_lists_removed = true;
         }
         if is_pip_install(c) {
             let args = c.args();
@@ -224,12 +315,9 @@ fn check_run(cmds: &[SimpleCommand], line: u32, pipefail: bool, out: &mut Vec<Fi
             }
         }
     }
-    if apt_installed && !apt_lists_removed {
-        push("DL3009", Severity::Info, "Delete the apt-get lists after installing something (rm -rf /var/lib/apt/lists/*): they only make the image bigger.");
-    }
 }
 
-fn is_pip_install(c: &SimpleCommand) -> bool {
+pub(super) fn is_pip_install(c: &SimpleCommand) -> bool {
     let pip = matches!(c.name(), Some("pip" | "pip3"))
         || (matches!(c.name(), Some(n) if n.starts_with("python"))
             && c.args()

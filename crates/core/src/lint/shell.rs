@@ -1,10 +1,14 @@
 //! Just enough of POSIX shell to lint RUN lines: split a script into simple commands (on `;`,
 //! `&&`, `||`, `|`, `&` and newlines) and each command into words, honouring quotes.
 
+use std::ops::Range;
+
 /// A simple command and whether a pipe connects it to the next one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimpleCommand {
     pub words: Vec<String>,
+    /// Where each word is in the script (byte offsets, quotes included), for fixes that edit it.
+    pub spans: Vec<Range<usize>>,
     pub piped: bool,
 }
 
@@ -17,10 +21,14 @@ impl SimpleCommand {
             .find(|w| !is_assignment(w))
     }
 
+    /// How many `VAR=value` words come before the program name.
+    pub fn assignments(&self) -> usize {
+        self.words.iter().take_while(|w| is_assignment(w)).count()
+    }
+
     /// The words after the program name.
     pub fn args(&self) -> &[String] {
-        let skip = self.words.iter().take_while(|w| is_assignment(w)).count();
-        self.words.get(skip + 1..).unwrap_or(&[])
+        self.words.get(self.assignments() + 1..).unwrap_or(&[])
     }
 
     /// Whether this is `program` followed by `sub` as its first non-flag word (`apt-get install`).
@@ -42,83 +50,131 @@ fn is_assignment(w: &str) -> bool {
 
 /// Splits a shell script into simple commands.
 pub fn commands(script: &str) -> Vec<SimpleCommand> {
-    let mut out = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let chars: Vec<char> = script.chars().collect();
-    let mut i = 0;
-    let finish_word = |word: &mut String, in_word: &mut bool, words: &mut Vec<String>| {
-        if *in_word {
-            words.push(std::mem::take(word));
-            *in_word = false;
+    Splitter::new(script).run()
+}
+
+/// The state of one pass over a script.
+struct Splitter<'a> {
+    script: &'a str,
+    chars: Vec<(usize, char)>,
+    out: Vec<SimpleCommand>,
+    words: Vec<String>,
+    spans: Vec<Range<usize>>,
+    word: String,
+    in_word: bool,
+    word_start: usize,
+    word_end: usize,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(script: &'a str) -> Self {
+        Splitter {
+            script,
+            chars: script.char_indices().collect(),
+            out: Vec::new(),
+            words: Vec::new(),
+            spans: Vec::new(),
+            word: String::new(),
+            in_word: false,
+            word_start: 0,
+            word_end: 0,
         }
-    };
-    let finish_cmd = |words: &mut Vec<String>, piped: bool, out: &mut Vec<SimpleCommand>| {
-        if !words.is_empty() {
-            out.push(SimpleCommand {
-                words: std::mem::take(words),
+    }
+
+    /// The byte offset of the i-th char (the script's length past the end).
+    fn at(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.script.len(), |(o, _)| *o)
+    }
+
+    fn ch(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|(_, c)| *c)
+    }
+
+    /// Marks the i-th char as part of the current word.
+    fn take(&mut self, i: usize) {
+        if !self.in_word {
+            self.in_word = true;
+            self.word_start = self.at(i);
+        }
+        self.word_end = self.at(i + 1);
+    }
+
+    fn finish_word(&mut self) {
+        if self.in_word {
+            self.words.push(std::mem::take(&mut self.word));
+            self.spans.push(self.word_start..self.word_end);
+            self.in_word = false;
+        }
+    }
+
+    fn finish_cmd(&mut self, piped: bool) {
+        if !self.words.is_empty() {
+            self.out.push(SimpleCommand {
+                words: std::mem::take(&mut self.words),
+                spans: std::mem::take(&mut self.spans),
                 piped,
             });
         }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\\' if chars.get(i + 1) == Some(&'\n') => i += 1,
-            '\\' => {
-                if let Some(n) = chars.get(i + 1) {
-                    word.push(*n);
-                    in_word = true;
-                    i += 1;
+    }
+
+    fn run(mut self) -> Vec<SimpleCommand> {
+        let mut i = 0;
+        while let Some(c) = self.ch(i) {
+            match c {
+                '\\' if self.ch(i + 1) == Some('\n') => i += 1,
+                '\\' if self.ch(i + 1) == Some('\r') && self.ch(i + 2) == Some('\n') => i += 2,
+                '\\' => {
+                    if let Some(n) = self.ch(i + 1) {
+                        self.word.push(n);
+                        i += 1;
+                        self.take(i);
+                    }
                 }
-            }
-            '\'' => {
-                in_word = true;
-                i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    word.push(chars[i]);
+                '\'' | '"' => {
+                    self.take(i);
                     i += 1;
-                }
-            }
-            '"' => {
-                in_word = true;
-                i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    if chars[i] == '\\' && i + 1 < chars.len() {
+                    while let Some(q) = self.ch(i) {
+                        if q == c {
+                            break;
+                        }
+                        if c == '"' && q == '\\' && i + 1 < self.chars.len() {
+                            i += 1;
+                        }
+                        if let Some(q) = self.ch(i) {
+                            self.word.push(q);
+                        }
                         i += 1;
                     }
-                    word.push(chars[i]);
-                    i += 1;
+                    self.take(i);
+                }
+                '#' if !self.in_word => {
+                    while self.ch(i).is_some_and(|c| c != '\n') {
+                        i += 1;
+                    }
+                    continue;
+                }
+                ' ' | '\t' | '\r' => self.finish_word(),
+                '\n' | ';' | '&' | '|' | '(' | ')' | '{' | '}'
+                    if !self.in_word || !matches!(c, '{' | '}') =>
+                {
+                    self.finish_word();
+                    let piped = c == '|' && self.ch(i + 1) != Some('|');
+                    if matches!(c, '&' | '|') && self.ch(i + 1) == Some(c) {
+                        i += 1;
+                    }
+                    self.finish_cmd(piped);
+                }
+                other => {
+                    self.word.push(other);
+                    self.take(i);
                 }
             }
-            '#' if !in_word => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            ' ' | '\t' => finish_word(&mut word, &mut in_word, &mut words),
-            '\n' | ';' | '&' | '|' | '(' | ')' | '{' | '}'
-                if !in_word || !matches!(c, '{' | '}') =>
-            {
-                finish_word(&mut word, &mut in_word, &mut words);
-                let piped = c == '|' && chars.get(i + 1) != Some(&'|');
-                if matches!(c, '&' | '|') && chars.get(i + 1) == Some(&c) {
-                    i += 1;
-                }
-                finish_cmd(&mut words, piped, &mut out);
-            }
-            other => {
-                word.push(other);
-                in_word = true;
-            }
+            i += 1;
         }
-        i += 1;
+        self.finish_word();
+        self.finish_cmd(false);
+        self.out
     }
-    finish_word(&mut word, &mut in_word, &mut words);
-    finish_cmd(&mut words, false, &mut out);
-    out
 }
 
 #[cfg(test)]
@@ -160,5 +216,23 @@ mod tests {
     #[test]
     fn comments_are_skipped() {
         assert_eq!(names("# setup\nls # list\npwd"), ["ls", "pwd"]);
+    }
+
+    #[test]
+    fn word_spans_point_at_the_words_in_the_script() {
+        let script = "apt-get update \\\n && apt-get install -y \"a b\" c\\ d";
+        let c = commands(script);
+        let at = |cmd: usize, w: usize| &script[c[cmd].spans[w].clone()];
+        assert_eq!(at(1, 1), "install");
+        assert_eq!(at(1, 3), "\"a b\"");
+        assert_eq!(at(1, 4), "c\\ d");
+        assert_eq!(c[1].words[4], "c d");
+    }
+
+    #[test]
+    fn crlf_continuations_join_like_lf_ones() {
+        let c = commands("apt-get update \\\r\n && apt-get install -y curl\r");
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[1].words, ["apt-get", "install", "-y", "curl"]);
     }
 }

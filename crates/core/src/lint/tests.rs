@@ -99,3 +99,30 @@ fn the_final_stage_platform_must_match_the_service() {
     )
     .is_empty());
 }
+
+#[test]
+fn apt_lists_matter_only_in_stages_that_reach_the_image() {
+    let text = "FROM debian:12 AS tools\nRUN apt-get update && apt-get install -y jq\nFROM debian:12 AS build\nRUN apt-get update\nFROM tools\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\nRUN apt-get update\n";
+    let dl3009: Vec<u32> = rules_at(text)
+        .into_iter()
+        .filter(|(r, _)| r == "DL3009")
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(
+        dl3009,
+        [2, 8],
+        "the unused build stage and the cache mount are fine"
+    );
+}
+
+#[test]
+fn every_rule_id_has_a_summary_and_ids_are_unique() {
+    let mut ids = RULE_IDS.to_vec();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), RULE_IDS.len());
+    for id in RULE_IDS {
+        assert!(rule_summary(id).is_some_and(|s| !s.is_empty()), "{id}");
+    }
+    assert_eq!(rule_summary("DL9999"), None);
+}
