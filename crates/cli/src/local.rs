@@ -20,7 +20,7 @@ pub fn emit(value: &serde_json::Value) {
     let _ = out.flush();
 }
 
-fn resolve_dir(dir: &Path) -> Result<std::path::PathBuf, ErrorBody> {
+pub fn resolve_dir(dir: &Path) -> Result<std::path::PathBuf, ErrorBody> {
     let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     slipway_core::project::resolve_project_dir(&abs.display().to_string())
 }
@@ -113,7 +113,7 @@ pub fn init(
 }
 
 /// Cancels `token` on Ctrl-C, so a build or run stops cleanly (and its container is removed).
-fn cancel_on_ctrl_c(token: &CancellationToken) {
+pub fn cancel_on_ctrl_c(token: &CancellationToken) {
     let token = token.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {

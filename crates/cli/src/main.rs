@@ -6,6 +6,7 @@
 
 mod local;
 mod output;
+mod registry;
 
 use clap::{Parser, Subcommand};
 use slipway_aws::connection::ConnectRequest;
@@ -125,6 +126,21 @@ enum Command {
         #[arg(long)]
         detach: bool,
     },
+    /// Push a local build (default: the newest) to the project's ECR repository, creating it.
+    Push {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The local image to push, e.g. shop-api:1a2b3c4.
+        #[arg(long)]
+        image: Option<String>,
+    },
+    /// List the images in the project's ECR repository, with their scan results.
+    Images {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -188,7 +204,20 @@ fn data_dir(cli: &Cli) -> Option<PathBuf> {
         .or_else(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
 }
 
+/// The store in the data folder (shared with the desktop app): the journal of AWS calls.
+fn open_store(dir: Option<PathBuf>) -> Result<Arc<slipway_store::Store>, ErrorBody> {
+    let dir = dir.ok_or_else(|| {
+        ErrorBody::new(
+            slipway_core::ErrorCode::StoreFailed,
+            "There is no data folder for the store.",
+            "Set SLIPWAY_DATA_DIR or pass --data-dir.",
+        )
+    })?;
+    Ok(Arc::new(slipway_store::Store::open_in(&dir)?))
+}
+
 async fn run(cli: Cli) -> Outcome {
+    let data = data_dir(&cli);
     let stack = PracticeStack::from_env();
     let request = ConnectRequest {
         profile: cli.profile.clone(),
@@ -320,6 +349,20 @@ async fn run(cli: Cli) -> Outcome {
                 detach,
             )
             .await
+        }
+        Command::Push { dir, image } => {
+            let store = match open_store(data.clone()) {
+                Ok(s) => s,
+                Err(e) => return output::error(cli.json, &e, Outcome::Environment),
+            };
+            registry::push(cli.json, &dir, image, &request, store).await
+        }
+        Command::Images { dir } => {
+            let store = match open_store(data.clone()) {
+                Ok(s) => s,
+                Err(e) => return output::error(cli.json, &e, Outcome::Environment),
+            };
+            registry::images(cli.json, &dir, &request, store).await
         }
         Command::Context(ContextCommand::Ls { dir, dockerfile }) => {
             match slipway_docker::context::list_context(&dir, &dockerfile) {

@@ -119,7 +119,10 @@ pub struct LocalBuild {
 }
 
 /// The project's local builds (its tags other than `latest`), newest first.
-pub async fn local_builds(docker: &Docker, spec: &ProjectSpec) -> Result<Vec<LocalBuild>, ErrorBody> {
+pub async fn local_builds(
+    docker: &Docker,
+    spec: &ProjectSpec,
+) -> Result<Vec<LocalBuild>, ErrorBody> {
     let repo = local_repository(spec);
     let opts = bollard::query_parameters::ListImagesOptionsBuilder::default()
         .filters(&HashMap::from([("reference", vec![repo.clone()])]))
@@ -132,7 +135,9 @@ pub async fn local_builds(docker: &Docker, spec: &ProjectSpec) -> Result<Vec<Loc
     for img in images {
         let latest = img.repo_tags.iter().any(|t| *t == format!("{repo}:latest"));
         for t in &img.repo_tags {
-            let Some(tag) = t.strip_prefix(&format!("{repo}:")) else { continue };
+            let Some(tag) = t.strip_prefix(&format!("{repo}:")) else {
+                continue;
+            };
             if tag == "latest" {
                 continue;
             }
