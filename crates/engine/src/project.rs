@@ -147,6 +147,8 @@ pub fn plan_init(dir: &Path, choices: &InitChoices) -> Result<InitPlan, ErrorBod
         },
         aws: AwsSpec::default(),
         image: ImageSpec::default(),
+        service: Default::default(),
+        network: Default::default(),
     });
     spec.app.name = name;
     spec.app.port = port;

@@ -1,6 +1,10 @@
 //! `slipway.toml`, the project spec: the one truth about what the person wants deployed.
 //! The wizard edits it, the CLI reads it. Later steps add sections (service, pipeline).
 
+mod service;
+
+pub use service::{AutoscalingSpec, HealthCheckSpec, NetworkSpec, ServiceSpec};
+
 use crate::connection::is_valid_region;
 use crate::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -18,6 +22,10 @@ pub struct ProjectSpec {
     pub aws: AwsSpec,
     #[serde(default)]
     pub image: ImageSpec,
+    #[serde(default)]
+    pub service: ServiceSpec,
+    #[serde(default)]
+    pub network: NetworkSpec,
 }
 
 /// The application: where its code is and how it listens.
@@ -246,6 +254,9 @@ impl ProjectSpec {
                 "image.kms_key",
                 "a KMS key needs encryption = \"kms\"".into(),
             );
+        }
+        for (field, message) in service::problems(&self.service, &self.network) {
+            bad(&field, message);
         }
         if let Some(region) = &self.aws.region {
             if !is_valid_region(region) {
