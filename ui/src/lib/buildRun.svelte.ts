@@ -66,6 +66,16 @@ function freshRun(): RunState {
 
 const sessions: Record<string, BuildSession> = $state({});
 
+/** A new operation id, for cancelling (randomUUID needs a secure context; keep a fallback). */
+export function operationId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** The session of a project, created on first use (call outside templates and $derived). */
 export function sessionFor(path: string): BuildSession {
   sessions[path] ??= {
@@ -111,7 +121,7 @@ export async function loadSession(s: BuildSession): Promise<void> {
 /** Builds the image, streaming each step into `s.build.progress`. */
 export async function startBuild(s: BuildSession): Promise<void> {
   if (s.build.running) return;
-  const operation = crypto.randomUUID();
+  const operation = operationId();
   s.build = { ...freshBuild(), operation, running: true, startedAt: Date.now() };
   s.layers = null;
   s.layersError = null;
@@ -208,7 +218,7 @@ function onRunEvent(run: RunState, e: RunEvent): void {
 /** Runs the image locally and smoke-tests its health path; logs keep streaming after. */
 export async function startRun(s: BuildSession): Promise<void> {
   if (s.run.active) return;
-  const operation = crypto.randomUUID();
+  const operation = operationId();
   s.run = { ...freshRun(), operation, active: true };
   const run = s.run;
   const channel = new Channel<RunEvent>();

@@ -78,6 +78,8 @@ for (const t of tests.filter((t) => !only || t.name.includes(only))) {
     return route.continue();
   });
   await context.addInitScript(() => {
+    // What Tauri's `freezePrototype: true` does before any app code runs.
+    Object.freeze(Object.prototype);
     window.__csp = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
