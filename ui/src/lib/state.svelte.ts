@@ -58,7 +58,12 @@ export async function start(): Promise<void> {
   app.project = recent[0] ?? null;
   app.screen = app.project ? "dockerfile" : "projects";
   app.ready = true;
-  void backend.appInfo().then((i) => (app.info = i)).catch(() => undefined);
+  void backend
+    .appInfo()
+    .then((i) => {
+      app.info = i;
+    })
+    .catch(() => undefined);
   void refreshConnection();
 }
 

@@ -1,9 +1,12 @@
 // A mocked backend for browser tests and UI work without Rust: it answers the real command
-// names through Tauri's mock IPC layer (@tauri-apps/api/mocks), streams doctor checks through
-// the real Channel ordering protocol, and plays named scenarios (?scenario=...).
+// names through Tauri's mock IPC layer (@tauri-apps/api/mocks), streams doctor checks, builds
+// and local runs through the real Channel ordering protocol, and plays named scenarios
+// (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
-import type { ConnectionInfo, DoctorCheck, ProfileSummary, ProjectSummary, Settings } from "../lib/bindings";
+import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, RunEvent, Settings } from "../lib/bindings";
+import * as build from "./build";
+import * as project from "./project";
 
 const ACCOUNT = "123456789012";
 
@@ -58,9 +61,68 @@ export function installMockBackend(scenario: string): void {
     endpoint: profile === "practice" ? "http://127.0.0.1:4566" : null,
   });
 
+  // Project folders, in memory, made on first use.
+  const folders = new Map<string, project.MockProject>();
+  const folder = (path: unknown): project.MockProject => {
+    const p = String(path);
+    if (!p.startsWith("/")) throw { code: "invalid_input", message: `'${p}' is not an absolute path`, hint: "Pick the folder with the Open button." };
+    if (!folders.has(p)) folders.set(p, project.makeProject(p));
+    return folders.get(p)!;
+  };
+  let diskChanged = false;
+
   mockIPC(async (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
     switch (cmd) {
+      case "detect_stack":
+        await new Promise((r) => setTimeout(r, 120));
+        return project.detect(folder(a.path));
+      case "load_spec":
+        return project.loadSpec(folder(a.path));
+      case "save_spec": {
+        const p = folder(a.path);
+        p.spec = a.spec as typeof p.spec;
+        return p.spec;
+      }
+      case "plan_init":
+        await new Promise((r) => setTimeout(r, 150));
+        return project.planInit(folder(a.path), a.form as InitForm);
+      case "write_init":
+        return project.writeInit(folder(a.path), a.form as InitForm, a.files as string[], a.overwrite as string[]);
+      case "read_project_file":
+        return folder(a.path).files[String(a.name)] ?? null;
+      case "save_project_file": {
+        const p = folder(a.path);
+        const name = String(a.name);
+        // ?scenario=disk-changed: another editor saved the file just before the first save.
+        if (scenario === "disk-changed" && !diskChanged && p.files[name] !== undefined) {
+          diskChanged = true;
+          p.files[name] = `# Edited in another editor.\n${p.files[name]}`;
+        }
+        if ((p.files[name] ?? null) !== a.expected) {
+          throw { code: "would_overwrite", message: `${name} changed on disk since it was opened; nothing was saved.`, hint: "Reload the file to see the other change, then make yours again." };
+        }
+        p.files[name] = String(a.text);
+        return null;
+      }
+      case "lint_dockerfile":
+        await new Promise((r) => setTimeout(r, 40));
+        return project.lint(String(a.text), (a.port as number | null) ?? null);
+      case "context_summary":
+        project.loadSpec(folder(a.path));
+        await new Promise((r) => setTimeout(r, 100));
+        return build.contextSummary(folder(a.path));
+      case "build_image":
+        project.loadSpec(folder(a.path));
+        return build.buildImage(folder(a.path), scenario, a.form as BuildForm, String(a.operation), a.onEvent as Channel<BuildEvent>);
+      case "cancel_operation":
+        return build.cancelOperation(String(a.operation));
+      case "image_layers":
+        return build.imageLayers(folder(a.path));
+      case "run_local":
+        return build.runLocal(folder(a.path), scenario, (a.image as string | null) ?? null, String(a.operation), a.onEvent as Channel<RunEvent>);
+      case "stop_local":
+        return build.stopLocal(folder(a.path));
       case "app_info":
         return { version: "0.1.0", data_dir: "/home/lan/.local/share/dev.slipway.desktop", log_dir: "/home/lan/.local/share/dev.slipway.desktop/logs", practice_stack: true };
       case "get_settings":

@@ -78,6 +78,8 @@ for (const t of tests.filter((t) => !only || t.name.includes(only))) {
     return route.continue();
   });
   await context.addInitScript(() => {
+    // What Tauri's `freezePrototype: true` does before any app code runs.
+    Object.freeze(Object.prototype);
     window.__csp = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
@@ -88,7 +90,7 @@ for (const t of tests.filter((t) => !only || t.name.includes(only))) {
   try {
     await page.goto(`${base}/${t.query ?? ""}`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
-    await t.run(page, { shot: (name) => page.screenshot({ path: join(artifacts, `${name}.png`) }) });
+    await t.run(page, { shot: (name, options = {}) => page.screenshot({ path: join(artifacts, `${name}.png`), ...options }) });
     if (errors.length) throw new Error(`uncaught errors in the page: ${errors.join("; ")}`);
     const violations = await page.evaluate(() => window.__csp);
     if (violations.length) throw new Error(`CSP violations: ${violations.join("; ")}`);

@@ -3,6 +3,22 @@ import assert from "node:assert/strict";
 
 const STEPS = ["dockerfile", "build", "registry", "service", "pipeline", "monitor"];
 
+/** The editor's text, line by line (the mock Dockerfiles are short enough to be all rendered). */
+const editorLines = (page) => page.locator('[data-testid="dockerfile-editor"] .cm-line').allTextContents();
+
+/** Waits until the findings panel shows findings for the text in the editor. */
+const lintSettled = (page) => page.waitForSelector('[data-testid="findings"][data-current="true"]', { timeout: 5000 });
+
+const findingRules = (page) => page.locator('[data-testid^="finding-"][data-line]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(8)));
+
+/** Opens step 2 and builds, waiting until the build ends one way or another. */
+async function buildAndWait(page, state) {
+  await page.click('[data-testid="nav-build"]');
+  await page.waitForSelector('[data-testid="context"]');
+  await page.keyboard.press("Control+b");
+  await page.waitForSelector(`[data-testid="build-progress"][data-state="${state}"]`, { timeout: 15000 });
+}
+
 export const tests = [
   {
     name: "the shell shows the six steps, the tools and the Practice badge",
@@ -218,6 +234,305 @@ export const tests = [
       await page.waitForSelector('[data-testid="doctor-summary"][data-ok="true"]', { timeout: 10000 });
       assert.match(await page.textContent('[data-testid="doctor-summary"]'), /Tất cả đều đạt/);
       await shot("doctor-dark-vi");
+    },
+  },
+  {
+    name: "step 1 shows what the code says, with the lines that prove it",
+    async run(page) {
+      await page.waitForSelector('[data-testid="detection"]');
+      assert.equal((await page.textContent('[data-testid="detected-stack"]')).trim(), "Python");
+      assert.match(await page.textContent('[data-testid="detection"]'), /Flask/);
+      assert.equal((await page.textContent('[data-testid="detected-port"]')).trim(), "5000");
+      const port = await page.textContent('[data-testid="port-evidence"]');
+      assert.match(port, /app\.py:41/);
+      assert.match(port, /os\.environ\.get\("PORT", 5000\)/);
+      assert.match(await page.textContent('[data-testid="health-evidence"]'), /app\.py:17.*@app\.get\("\/health"\)/s);
+      assert.match(await page.textContent('[data-testid="detection-warnings"]'), /development server/);
+      assert.equal(await page.inputValue('[data-testid="form-port"]'), "5000", "the form starts from slipway.toml");
+      assert.equal(await page.inputValue('[data-testid="form-health"]'), "/health");
+      assert.equal(await page.inputValue('[data-testid="form-platform"]'), "linux/amd64");
+      await page.fill('[data-testid="form-port"]', "99999");
+      assert.ok(await page.isDisabled('[data-testid="generate"]'), "an impossible port cannot be generated");
+      assert.equal(await page.getAttribute('[data-testid="form-port"]', "aria-invalid"), "true");
+    },
+  },
+  {
+    name: "the generate preview shows the diff and never replaces a file without its checkbox",
+    async run(page, { shot }) {
+      await page.waitForSelector('[data-testid="detection"]');
+      await page.click('[data-testid="generate"]');
+      await page.waitForSelector('[data-testid="preview"]');
+      const dockerfile = page.locator('[data-testid="proposed-Dockerfile"]');
+      assert.equal(await dockerfile.getAttribute("data-status"), "replaces");
+      assert.ok((await dockerfile.locator('[data-kind="added"]').count()) > 0, "added lines");
+      assert.ok((await dockerfile.locator('[data-kind="removed"]').count()) > 0, "removed lines");
+      assert.match(await dockerfile.locator('[data-kind="removed"]').allTextContents().then((t) => t.join("\n")), /CMD gunicorn --bind 0\.0\.0\.0:5000 app:app/);
+      assert.equal(await page.isChecked('[data-testid="replace-Dockerfile"]'), false, "unchecked by default");
+      assert.match(await dockerfile.textContent(), /Replace my Dockerfile/);
+      assert.equal(await page.getAttribute('[data-testid="proposed-.dockerignore"]', "data-status"), "new");
+      assert.equal(await page.isChecked('[data-testid="include-.dockerignore"]'), true);
+      assert.equal(await page.getAttribute('[data-testid="proposed-slipway.toml"]', "data-status"), "unchanged");
+      assert.match(await page.textContent('[data-testid="plan-notes"]'), /uid 10001/);
+      assert.equal((await page.textContent('[data-testid="write-summary"]')).trim(), ".dockerignore");
+      await dockerfile.scrollIntoViewIfNeeded();
+      await shot("studio-preview-light");
+      await page.click('[data-testid="write-files"]');
+      await page.waitForSelector('[data-testid="written"]');
+      assert.match(await page.textContent('[data-testid="written"]'), /\.dockerignore/);
+      assert.doesNotMatch(await page.textContent('[data-testid="written"]'), /Dockerfile,|Dockerfile\./);
+      assert.ok((await editorLines(page)).includes("CMD gunicorn --bind 0.0.0.0:5000 app:app"), "the person's Dockerfile is untouched");
+      // Asked again, the Dockerfile still differs (it was not written); now replace it on purpose.
+      await page.click('[data-testid="generate"]');
+      await page.waitForSelector('[data-testid="proposed-Dockerfile"][data-status="replaces"]');
+      assert.equal(await page.getAttribute('[data-testid="proposed-.dockerignore"]', "data-status"), "unchanged");
+      assert.ok(await page.isDisabled('[data-testid="write-files"]'), "nothing chosen until the box is ticked");
+      await page.check('[data-testid="replace-Dockerfile"]');
+      await page.click('[data-testid="write-files"]');
+      await page.waitForSelector('[data-testid="written"]:has-text("Dockerfile")');
+      const lines = await editorLines(page);
+      assert.ok(lines.includes("USER 10001"), "the editor shows the generated Dockerfile");
+      assert.equal(await page.isVisible('[data-testid="unsaved"]'), false);
+    },
+  },
+  {
+    name: "lint findings appear as you type, explained, and a one-click fix removes them",
+    async run(page, { shot }) {
+      await page.waitForSelector('[data-testid="dockerfile-editor"] .cm-line');
+      await lintSettled(page);
+      assert.deepEqual((await findingRules(page)).sort(), ["DL3025", "DL3042", "SW1002"]);
+      // Unpin the base image: a new finding appears while typing.
+      await page.click('[data-testid="dockerfile-editor"] .cm-content');
+      await page.keyboard.press("Control+Home");
+      await page.keyboard.press("Shift+End");
+      await page.keyboard.type("FROM python:latest");
+      await page.waitForSelector('[data-testid="finding-DL3007"]', { timeout: 5000 });
+      await lintSettled(page);
+      assert.ok(await page.isVisible('[data-testid="unsaved"]'), "unsaved marker");
+      const finding = page.locator('[data-testid="finding-DL3007"]');
+      assert.match(await finding.textContent(), /The base image is tagged latest/);
+      assert.match(await finding.textContent(), /moving label/, "explained in plain words");
+      assert.match(await finding.textContent(), /line 1/);
+      assert.ok((await page.locator(".cm-lint-marker-warning").count()) > 0, "a marker in the lint gutter");
+      await finding.scrollIntoViewIfNeeded();
+      await shot("studio-lint-light");
+      await page.click('[data-testid="fix-DL3007"]');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="finding-DL3007"]'), null, { timeout: 5000 });
+      await lintSettled(page);
+      assert.equal((await editorLines(page))[0], "FROM python:3.12-slim-bookworm");
+      // The same fix from inside the editor: the lint panel (Ctrl+Shift+M) offers it as an action.
+      await page.click('[data-testid="dockerfile-editor"] .cm-content');
+      await page.keyboard.press("Control+Shift+KeyM");
+      await page.click('.cm-panel.cm-panel-lint button:has-text("Add USER 10001 before CMD")');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="finding-SW1002"]'), null, { timeout: 5000 });
+      assert.ok((await editorLines(page)).includes("USER 10001"));
+      // Clicking a finding's line puts the cursor there.
+      await page.click('[data-testid="finding-DL3025"] [data-testid="finding-line"]');
+      assert.match(await page.textContent(".cm-activeLine"), /^CMD gunicorn/);
+      await page.click('[data-testid="fix-DL3025"]');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="finding-DL3025"]'), null, { timeout: 5000 });
+      assert.ok((await editorLines(page)).includes('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]'));
+      await page.keyboard.press("Control+s");
+      await page.waitForSelector('[data-testid="saved"]');
+      assert.equal(await page.isVisible('[data-testid="unsaved"]'), false);
+    },
+  },
+  {
+    name: "saving over a file changed on disk is refused and offers to reload it",
+    query: "?scenario=disk-changed",
+    async run(page, { shot }) {
+      await page.waitForSelector('[data-testid="dockerfile-editor"] .cm-line');
+      await page.click('[data-testid="dockerfile-editor"] .cm-content');
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("\n# mine");
+      await page.click('[data-testid="save"]');
+      const notice = page.locator('[data-testid="error-notice"][data-code="would_overwrite"]');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /changed on disk/);
+      assert.ok(await page.isVisible('[data-testid="unsaved"]'), "the edits are still there");
+      await shot("studio-would-overwrite");
+      await page.click('[data-testid="reload-from-disk"]');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="unsaved"]'));
+      assert.equal((await editorLines(page))[0], "# Edited in another editor.");
+      assert.equal(await notice.count(), 0);
+    },
+  },
+  {
+    name: "a new project: questions at their fields, everything generated is new, and written",
+    query: "?scenario=empty",
+    async run(page) {
+      await page.click('[data-testid="open-folder"]');
+      await page.waitForSelector('[data-testid="spec-missing"]');
+      assert.match(await page.textContent('[data-testid="question-health_path"]'), /No health route/);
+      await page.click('[data-testid="question-health_path"] button');
+      assert.equal(await page.inputValue('[data-testid="form-health"]'), "/");
+      assert.equal(await page.inputValue('[data-testid="form-name"]'), "new-app");
+      assert.ok(await page.isVisible('[data-testid="no-dockerfile"]'));
+      await page.click('[data-testid="generate"]');
+      await page.waitForSelector('[data-testid="preview"]');
+      const statuses = await page.locator('[data-testid^="proposed-"]').evaluateAll((els) => els.map((e) => e.dataset.status));
+      assert.deepEqual(statuses, ["new", "new", "new"]);
+      assert.equal(await page.locator('[data-testid^="replace-"]').count(), 0);
+      await page.click('[data-testid="write-files"]');
+      await page.waitForSelector('[data-testid="written"]');
+      assert.equal((await editorLines(page))[0], "FROM python:3.12-slim-bookworm");
+      assert.equal(await page.isVisible('[data-testid="spec-missing"]'), false);
+    },
+  },
+  {
+    name: "a build shows a row per step, cache hits, progress, a summary and the layer chart",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-build"]');
+      await page.waitForSelector('[data-testid="context"][data-large="true"]');
+      assert.match(await page.textContent('[data-testid="context-warning"]'), /\.venv\//);
+      await page.click('[data-testid="build-start"]');
+      await page.waitForSelector('[data-testid="build-progress"][data-state="running"]');
+      await page.waitForSelector('[data-testid="step-5"][data-status="running"]', { timeout: 5000 });
+      assert.ok(await page.isVisible('[data-testid="build-progress"] [role="progressbar"]'));
+      assert.match(await page.textContent('[data-testid="build-warnings"]'), /build context is large/);
+      await page.waitForSelector('[data-testid="step-log"] >> text=Collecting Flask', { timeout: 5000 });
+      assert.equal(await page.getAttribute('[data-testid="step-2"]', "data-status"), "cached");
+      await shot("build-running-light");
+      await page.waitForSelector('[data-testid="build-progress"][data-state="built"]', { timeout: 15000 });
+      const statuses = await page.locator('[data-testid^="step-"][data-status]').evaluateAll((els) => els.map((e) => e.dataset.status));
+      assert.equal(statuses.length, 9);
+      assert.deepEqual(statuses, ["done", "cached", "cached", "cached", "done", "done", "done", "done", "done"]);
+      assert.equal(await page.locator('[data-testid="cache-badge"]').count(), 3);
+      assert.match(await page.textContent('[data-testid="steps-count"]'), /9 of 9 steps/);
+      assert.match(await page.textContent('[data-testid="step-5"]'), /RUN pip install -r requirements\.txt/);
+      assert.match(await page.textContent('[data-testid="step-5"] [data-testid="step-line"]'), /line 13/);
+      assert.match(await page.textContent('[data-testid="summary-cached"]'), /3 of 9 steps/);
+      assert.match(await page.textContent('[data-testid="build-summary"]'), /shop-api:latest/);
+      await page.waitForSelector('[data-testid="layer-chart"]');
+      assert.ok((await page.locator('[data-testid="layer"][data-base="true"]').count()) > 0, "base layers grouped");
+      assert.match(await page.textContent('[data-testid="biggest-layer"]'), /RUN pip install -r requirements\.txt\s*is 45% of your image/);
+      await page.locator('[data-testid="layer-chart"]').scrollIntoViewIfNeeded();
+      await shot("build-done-light", { fullPage: true });
+      // Leaving and coming back keeps the build.
+      await page.click('[data-testid="nav-dockerfile"]');
+      await page.click('[data-testid="nav-build"]');
+      assert.equal(await page.locator('[data-testid="build-progress"][data-state="built"]').count(), 1);
+    },
+  },
+  {
+    name: "a failing build marks its row and the Dockerfile line, and opens that line in step 1",
+    query: "?scenario=build-fails",
+    async run(page, { shot }) {
+      await buildAndWait(page, "failed");
+      const row = page.locator('[data-testid="step-5"]');
+      assert.equal(await row.getAttribute("data-status"), "failed");
+      assert.match(await row.textContent(), /Failed/);
+      assert.equal(await page.getAttribute('[data-testid="step-6"]', "data-status"), "pending");
+      assert.match(await row.locator('[data-testid="step-line"]').textContent(), /line 13/);
+      assert.match(await row.locator('[data-testid="step-log"]').textContent(), /pg_config executable not found/);
+      const notice = page.locator('[data-testid="error-notice"][data-code="build_failed"]');
+      assert.match(await notice.textContent(), /Dockerfile line 13/);
+      assert.match(await notice.textContent(), /How to fix:/);
+      assert.match(await page.textContent('[data-testid="build-failure"]'), /Step 5 failed, at line 13/);
+      await row.scrollIntoViewIfNeeded();
+      await shot("build-failed-light", { fullPage: true });
+      await page.click('[data-testid="open-failed-line"]');
+      await page.waitForSelector('[data-testid="dockerfile-editor"] .cm-activeLine');
+      assert.equal(await page.getAttribute('[data-testid="nav-dockerfile"]', "aria-current"), "page");
+      assert.match(await page.textContent(".cm-activeLine"), /^RUN pip install -r requirements\.txt/);
+    },
+  },
+  {
+    name: "cancelling a build stops it and says so, not as an error",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-build"]');
+      await page.waitForSelector('[data-testid="context"]');
+      await page.click('[data-testid="build-start"]');
+      await page.waitForSelector('[data-testid="step-5"][data-status="running"]', { timeout: 5000 });
+      await page.click('[data-testid="build-cancel"]');
+      await page.waitForSelector('[data-testid="build-progress"][data-state="cancelled"]', { timeout: 5000 });
+      assert.equal((await page.textContent('[data-testid="build-cancelled"]')).trim(), "Build cancelled");
+      assert.equal(await page.locator('[data-testid="error-notice"]').count(), 0, "no error");
+      assert.equal(await page.getAttribute('[data-testid="step-5"]', "data-status"), "cancelled");
+      assert.equal(await page.isVisible('[data-testid="build-cancel"]'), false);
+      assert.equal(await page.isEnabled('[data-testid="build-start"]'), true, "can build again");
+      await shot("build-cancelled");
+    },
+  },
+  {
+    name: "running locally waits for the health path, then shows PASS and the app's log",
+    async run(page, { shot }) {
+      await buildAndWait(page, "built");
+      await page.click('[data-testid="run-start"]');
+      await page.waitForSelector('[data-testid="probing"]:has-text("attempt")');
+      assert.match(await page.textContent('[data-testid="probing"]'), /Waiting for \/health… attempt \d/);
+      await page.waitForSelector('[data-testid="smoke"]', { timeout: 10000 });
+      assert.equal(await page.getAttribute('[data-testid="smoke"]', "data-passed"), "true");
+      assert.match(await page.textContent('[data-testid="smoke"]'), /PASS/);
+      assert.equal((await page.textContent('[data-testid="smoke-status"]')).trim(), "200");
+      assert.match(await page.textContent('[data-testid="run-url"]'), /http:\/\/127\.0\.0\.1:49153/);
+      assert.match(await page.textContent('[data-testid="ready"]'), /Ready for step 3/);
+      await page.waitForSelector('[data-testid="run-log"] >> text=Booting worker');
+      await page.locator('[data-testid="run"]').scrollIntoViewIfNeeded();
+      await shot("run-pass-light", { fullPage: true });
+      await page.click('[data-testid="run-stop"]');
+      await page.waitForSelector('[data-testid="run-stopped"]');
+      assert.match(await page.textContent('[data-testid="run-stopped"]'), /exit code 0/);
+      assert.ok(await page.isVisible('[data-testid="run-start"]'), "can run again");
+    },
+  },
+  {
+    name: "a failing smoke test shows FAIL, why, and what to do",
+    query: "?scenario=smoke-fails",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-build"]');
+      await page.waitForSelector('[data-testid="run-start"]:not([disabled])');
+      await page.click('[data-testid="run-start"]');
+      await page.waitForSelector('[data-testid="smoke"]', { timeout: 10000 });
+      assert.equal(await page.getAttribute('[data-testid="smoke"]', "data-passed"), "false");
+      assert.match(await page.textContent('[data-testid="smoke"]'), /FAIL/);
+      assert.equal((await page.textContent('[data-testid="smoke-status"]')).trim(), "404");
+      assert.match(await page.textContent('[data-testid="smoke-failure"]'), /answered HTTP 404/);
+      assert.match(await page.textContent('[data-testid="smoke"]'), /How to fix:.*health path/);
+      assert.equal(await page.isVisible('[data-testid="ready"]'), false, "no green light for step 3");
+      await page.locator('[data-testid="smoke"]').scrollIntoViewIfNeeded();
+      await shot("run-fail-dark");
+    },
+  },
+  {
+    name: "both steps in the dark theme",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await page.waitForSelector('[data-testid="dockerfile-editor"] .cm-line');
+      await lintSettled(page);
+      await page.click('[data-testid="generate"]');
+      await page.waitForSelector('[data-testid="preview"]');
+      await shot("studio-dark", { fullPage: true });
+      await buildAndWait(page, "built");
+      await page.waitForSelector('[data-testid="layer-chart"]');
+      await shot("build-done-dark", { fullPage: true });
+    },
+  },
+  {
+    name: "steps 1 and 2 in Vietnamese",
+    locale: "vi-VN",
+    async run(page, { shot }) {
+      await page.waitForSelector('[data-testid="detection"]');
+      assert.match(await page.textContent("h1"), /Viết Dockerfile/);
+      assert.match(await page.textContent('[data-testid="detection"]'), /Mã nguồn của bạn cho thấy/);
+      await lintSettled(page);
+      assert.match(await page.textContent('[data-testid="findings"]'), /Kết quả lint/);
+      assert.match(await page.textContent('[data-testid="finding-SW1002"]'), /Ứng dụng chạy bằng quyền root/);
+      assert.match(await page.textContent('[data-testid="finding-SW1002"]'), /Sửa/);
+      await page.click('[data-testid="generate"]');
+      await page.waitForSelector('[data-testid="preview"]');
+      assert.match(await page.textContent('[data-testid="proposed-Dockerfile"]'), /Thay thế Dockerfile của tôi/);
+      await shot("studio-vi", { fullPage: true });
+      await buildAndWait(page, "built");
+      assert.match(await page.textContent('[data-testid="build-progress"]'), /Đã build xong/);
+      assert.match(await page.textContent('[data-testid="steps-count"]'), /9\/9 bước/);
+      await page.waitForSelector('[data-testid="layer-chart"]');
+      assert.match(await page.textContent('[data-testid="biggest-layer"]'), /chiếm 45/);
+      await page.click('[data-testid="run-start"]');
+      await page.waitForSelector('[data-testid="smoke"]', { timeout: 10000 });
+      assert.match(await page.textContent('[data-testid="smoke"]'), /ĐẠT/);
+      assert.match(await page.textContent('[data-testid="ready"]'), /Sẵn sàng cho bước 3/);
+      await shot("build-run-vi", { fullPage: true });
     },
   },
 ];

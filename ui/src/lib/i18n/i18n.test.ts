@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import en from "./en.json";
+import lintEn from "./lint.en.json";
+import lintVi from "./lint.vi.json";
 import vi from "./vi.json";
 import { guessLanguage, messageKeys, startLanguage } from "./index";
 
@@ -30,6 +32,18 @@ describe("message files", () => {
     expect(codes.length).toBeGreaterThan(0);
     for (const id of ["docker.engine", "aws.profile", "aws.region", "aws.credentials", "practice.base_image", "practice.aws_endpoint", "practice.registry"]) {
       expect(messageKeys(en), id).toContain(`check.${id}`);
+    }
+  });
+
+  it("explains each lint rule in both languages: a title, why it matters and how to fix it", () => {
+    expect(messageKeys(lintVi).sort()).toEqual(messageKeys(lintEn).sort());
+    for (const [rule, text] of Object.entries(lintEn)) {
+      expect(Object.keys(text).sort(), rule).toEqual(["how", "title", "why"]);
+      const vi = (lintVi as Record<string, Record<string, string>>)[rule]!;
+      for (const k of ["title", "why", "how"] as const) {
+        expect(vi[k]?.trim(), `${rule}.${k}`).toBeTruthy();
+        expect(vi[k], `${rule}.${k} is translated`).not.toBe(text[k]);
+      }
     }
   });
 

@@ -2,6 +2,8 @@
 import { addMessages, init, locale } from "svelte-i18n";
 import type { Language } from "../bindings";
 import en from "./en.json";
+import lintEn from "./lint.en.json";
+import lintVi from "./lint.vi.json";
 import vi from "./vi.json";
 
 export const LANGUAGES: readonly { id: Language; label: string }[] = [
@@ -11,6 +13,9 @@ export const LANGUAGES: readonly { id: Language; label: string }[] = [
 
 addMessages("en", en);
 addMessages("vi", vi);
+// What each lint rule means and how to fix it, read as lint.<RULE>.title / why / how.
+addMessages("en", { lint: lintEn });
+addMessages("vi", { lint: lintVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {
