@@ -9,10 +9,12 @@ use slipway_core::build::BuildEvent;
 use slipway_core::connection::{ConnectionInfo, ProfileKind, ProfileSummary};
 use slipway_core::dockerfile::InstructionLine;
 use slipway_core::doctor::{CheckGroup, CheckStatus, DoctorCheck, DoctorReport};
+use slipway_core::ecr::{EcrImage, Repository, ScanFinding, ScanReport};
 use slipway_core::generate::GenerateOptions;
-use slipway_core::lint::{Finding, Severity};
+use slipway_core::lint::{Finding, Fix, Severity, TextEdit};
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::{Language, Settings, Theme};
+use slipway_core::spec::Encryption;
 use slipway_core::spec::{AppSpec, AwsSpec, ImageSpec, ProjectSpec, TagPolicy};
 use slipway_core::stack::{
     Detection, Evidence, Framework, PackageManager, Question, QuestionTopic, Server, StackKind,
@@ -24,12 +26,10 @@ use slipway_docker::container::{LocalContainer, LogLine, SmokeTest};
 use slipway_docker::context::{ContextSummary, FolderWeight};
 use slipway_docker::image::{ImageReport, Layer};
 use slipway_docker::probe::ProbeResponse;
-use slipway_core::ecr::{EcrImage, Repository, ScanFinding, ScanReport};
-use slipway_core::spec::Encryption;
 use slipway_docker::push::{LayerState, PushEvent};
 use slipway_engine::local::{LocalBuild, RunEvent};
-use slipway_engine::push::{PushOutcome, PushProgress};
 use slipway_engine::project::{InitPlan, ProposedFile};
+use slipway_engine::push::{PushOutcome, PushProgress};
 use ts_rs::{Config, TS};
 
 /// Where the generated file lives, relative to the repository root.
@@ -226,6 +226,8 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         InitPlan::decl(cfg),
         InitForm::decl(cfg),
         Severity::decl(cfg),
+        TextEdit::decl(cfg),
+        Fix::decl(cfg),
         Finding::decl(cfg),
         TagPolicy::decl(cfg),
         AppSpec::decl(cfg),

@@ -51,9 +51,7 @@ impl AppState {
     }
 
     /// The Docker engine and what it is, connecting (again) when there is no live connection.
-    pub async fn engine(
-        &self,
-    ) -> Result<(bollard::Docker, slipway_docker::EngineInfo), ErrorBody> {
+    pub async fn engine(&self) -> Result<(bollard::Docker, slipway_docker::EngineInfo), ErrorBody> {
         let mut slot = self.docker.lock().await;
         if let Some((d, info)) = slot.as_ref() {
             if d.ping().await.is_ok() {

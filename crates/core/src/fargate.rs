@@ -2,7 +2,12 @@
 
 /// Valid memory sizes (MiB) for a CPU size (units, 1024 = 1 vCPU), per AWS's Fargate table.
 pub fn memory_options(cpu: u32) -> Vec<u32> {
-    let gib = |from: u32, to: u32, step: u32| (from..=to).step_by(step as usize).map(|g| g * 1024).collect::<Vec<_>>();
+    let gib = |from: u32, to: u32, step: u32| {
+        (from..=to)
+            .step_by(step as usize)
+            .map(|g| g * 1024)
+            .collect::<Vec<_>>()
+    };
     match cpu {
         256 => vec![512, 1024, 2048],
         512 => gib(1, 4, 1),
@@ -24,16 +29,32 @@ pub fn check_size(cpu: u32, memory: u32) -> Result<(), String> {
     if options.is_empty() {
         return Err(format!(
             "{cpu} is not a Fargate CPU size; use one of {} (1024 = 1 vCPU)",
-            CPU_OPTIONS.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            CPU_OPTIONS
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if !options.contains(&memory) {
         let shown = if options.len() > 6 {
-            format!("{} to {} MiB in steps of {}", options[0], options[options.len() - 1], options[1] - options[0])
+            format!(
+                "{} to {} MiB in steps of {}",
+                options[0],
+                options[options.len() - 1],
+                options[1] - options[0]
+            )
         } else {
-            options.iter().map(|m| format!("{m}")).collect::<Vec<_>>().join(", ") + " MiB"
+            options
+                .iter()
+                .map(|m| format!("{m}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " MiB"
         };
-        return Err(format!("{memory} MiB does not go with {cpu} CPU units; with {cpu} use {shown}"));
+        return Err(format!(
+            "{memory} MiB does not go with {cpu} CPU units; with {cpu} use {shown}"
+        ));
     }
     Ok(())
 }

@@ -201,18 +201,32 @@ pub fn push_failure(message: &str, target: &str, login: &RegistryLogin) -> Error
     )
 }
 
-/// Tags `image` as `target_repo:tag` and pushes it, reporting each layer. Cancelling closes the
-/// connection, which stops the push in the engine (the registry discards partial uploads).
+/// What to push where.
+#[derive(Debug, Clone, Copy)]
+pub struct PushRequest<'a> {
+    /// The local image, e.g. `shop:1a2b3c4`.
+    pub image: &'a str,
+    /// The repository it goes to, with its registry host.
+    pub target_repo: &'a str,
+    pub tag: &'a str,
+    pub login: &'a RegistryLogin,
+}
+
+/// Tags the image as `target_repo:tag` and pushes it, reporting each layer. Cancelling closes
+/// the connection, which stops the push in the engine (the registry discards partial uploads).
 pub async fn push(
     docker: &Docker,
     engine: &EngineInfo,
-    image: &str,
-    target_repo: &str,
-    tag: &str,
-    login: &RegistryLogin,
+    req: PushRequest<'_>,
     cancel: &CancellationToken,
     mut on_event: impl FnMut(PushEvent),
 ) -> Result<PushResult, DockerError> {
+    let PushRequest {
+        image,
+        target_repo,
+        tag,
+        login,
+    } = req;
     match docker
         .tag_image(
             image,

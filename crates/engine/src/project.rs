@@ -163,11 +163,12 @@ pub fn plan_init(dir: &Path, choices: &InitChoices) -> Result<InitPlan, ErrorBod
             "Choose another value; app names are lowercase letters, digits and hyphens.",
         ));
     }
-    let mut files = Vec::new();
     // An existing Dockerfile is the person's: it is only replaced when they ask.
-    files.push(proposed(dir, "Dockerfile", generated.dockerfile));
-    files.push(proposed(dir, ".dockerignore", generated.dockerignore));
-    files.push(proposed(dir, SPEC_FILE, spec.to_toml()));
+    let files = vec![
+        proposed(dir, "Dockerfile", generated.dockerfile),
+        proposed(dir, ".dockerignore", generated.dockerignore),
+        proposed(dir, SPEC_FILE, spec.to_toml()),
+    ];
     Ok(InitPlan {
         dir: dir.display().to_string(),
         detection,

@@ -14,7 +14,7 @@ use slipway_core::connection::PracticeStack;
 use slipway_core::ecr::{EcrImage, Repository};
 use slipway_core::spec::ProjectSpec;
 use slipway_core::{ErrorBody, ErrorCode};
-use slipway_docker::push::{push, PushEvent, PushResult, RegistryLogin};
+use slipway_docker::push::{push, PushEvent, PushRequest, PushResult, RegistryLogin};
 use slipway_docker::{CancellationToken, EngineInfo};
 use std::sync::Mutex;
 use ts_rs::TS;
@@ -195,16 +195,15 @@ pub async fn push_image(
             expires_ms: auth.expires_ms,
         });
         let t = target(conn, stack, &repository, &auth)?;
-        let pushed = push(
-            docker,
-            engine,
+        let request = PushRequest {
             image,
-            &t.repo,
-            &tag,
-            &t.login,
-            cancel,
-            |e| on_progress(PushProgress::Push { event: e }),
-        )
+            target_repo: &t.repo,
+            tag: &tag,
+            login: &t.login,
+        };
+        let pushed = push(docker, engine, request, cancel, |e| {
+            on_progress(PushProgress::Push { event: e })
+        })
         .await;
         match pushed {
             Ok(r) => break r,

@@ -89,7 +89,10 @@ pub async fn push_image(
 
 /// The repository's images, newest first.
 #[tauri::command]
-pub async fn list_images(state: State<'_, AppState>, path: String) -> Result<Vec<EcrImage>, ErrorBody> {
+pub async fn list_images(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<Vec<EcrImage>, ErrorBody> {
     let spec = load_spec(&resolve_project_dir(&path)?)?;
     let conn = state.aws().await?;
     let name = spec.image.repository_name(&spec.app.name);

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke, Channel } from "@tauri-apps/api/core";
 
-export type ErrorCode = "invalid_input" | "path_not_found" | "spec_invalid" | "docker_unreachable" | "docker_failed" | "aws_config_invalid" | "aws_profile_not_found" | "aws_sso_login_required" | "aws_credentials_missing" | "aws_credentials_invalid" | "aws_region_missing" | "aws_unreachable" | "aws_call_failed" | "practice_stack_down" | "store_failed" | "internal" | "no_default_vpc" | "dockerfile_invalid" | "dockerfile_missing" | "image_not_found" | "build_failed" | "cancelled" | "port_in_use" | "smoke_test_failed" | "container_exited" | "would_overwrite";
+export type ErrorCode = "invalid_input" | "path_not_found" | "spec_invalid" | "docker_unreachable" | "docker_failed" | "aws_config_invalid" | "aws_profile_not_found" | "aws_sso_login_required" | "aws_credentials_missing" | "aws_credentials_invalid" | "aws_region_missing" | "aws_unreachable" | "aws_call_failed" | "practice_stack_down" | "store_failed" | "internal" | "no_default_vpc" | "dockerfile_invalid" | "dockerfile_missing" | "image_not_found" | "build_failed" | "cancelled" | "port_in_use" | "smoke_test_failed" | "container_exited" | "would_overwrite" | "registry_auth_failed" | "image_tag_exists" | "push_failed" | "access_denied" | "storage_full";
 
 export type ErrorBody = { code: ErrorCode, message: string, hint: string, };
 
@@ -206,11 +206,35 @@ export type InitForm = { name: string | null, port: number | null, health_path: 
 
 export type Severity = "error" | "warning" | "info" | "style";
 
+export type TextEdit = { start_line: number, 
+/**
+ * Inclusive; `start_line - 1` for an insertion.
+ */
+end_line: number, 
+/**
+ * The new lines, separated by `\n`, without a final line break; empty deletes the lines.
+ */
+replacement: string, };
+
+export type Fix = { 
+/**
+ * What the fix does, short and imperative: "Use COPY instead of ADD".
+ */
+title: string, 
+/**
+ * Edits of distinct lines, each against the original text (line numbers before any edit).
+ */
+edits: Array<TextEdit>, };
+
 export type Finding = { 
 /**
  * The rule id, e.g. `DL3007` (hadolint's) or `SW1001` (Slipway's own).
  */
-rule: string, severity: Severity, line: number, message: string, };
+rule: string, severity: Severity, line: number, message: string, 
+/**
+ * A safe one-click change that makes the finding go away, when there is one.
+ */
+fix: Fix | null, };
 
 export type TagPolicy = "git_sha" | "timestamp";
 
@@ -242,7 +266,40 @@ platform: string,
 /**
  * How each build is tagged (`latest` is added locally either way).
  */
-tag_policy: TagPolicy, };
+tag_policy: TagPolicy, 
+/**
+ * The ECR repository; the app's name when unset.
+ */
+repository: string | null, 
+/**
+ * Scan every pushed image for known vulnerabilities.
+ */
+scan_on_push: boolean, 
+/**
+ * Refuse to move a tag to another image, so a tag always means the same build (rollbacks
+ * to a tag then deploy exactly what was tested).
+ */
+immutable_tags: boolean, 
+/**
+ * Encryption at rest: `aes256` (AWS-managed keys) or `kms` (with `kms_key`, or AWS's key).
+ */
+encryption: Encryption, 
+/**
+ * A KMS key ARN or alias for `kms` encryption; AWS's managed key when unset.
+ */
+kms_key: string | null, 
+/**
+ * The lifecycle policy keeps this many tagged images ...
+ */
+keep_tagged: number, 
+/**
+ * ... and expires untagged images after this many days.
+ */
+expire_untagged_days: number, 
+/**
+ * Refuse to deploy an image whose scan found CRITICAL vulnerabilities.
+ */
+block_on_critical: boolean, };
 
 export type ProjectSpec = { app: AppSpec, aws: AwsSpec, image: ImageSpec, };
 
@@ -343,6 +400,74 @@ response: ProbeResponse | null, attempts: number, elapsed_ms: number,
 failure: string | null, };
 
 export type RunEvent = { "kind": "started", container: LocalContainer, } | { "kind": "probe", attempt: number, status: number | null, error: string | null, } | { "kind": "smoke", result: SmokeTest, } | { "kind": "log", line: LogLine, } | { "kind": "stopped", code: number | null, };
+
+export type Encryption = "aes256" | "kms";
+
+export type Repository = { name: string, 
+/**
+ * `<account>.dkr.ecr.<region>.amazonaws.com/<name>`
+ */
+uri: string, arn: string, scan_on_push: boolean, immutable_tags: boolean, encryption: Encryption, kms_key: string | null, 
+/**
+ * The lifecycle policy's JSON, when one is set.
+ */
+lifecycle_policy: string | null, 
+/**
+ * The `slipway:project` tag, when Slipway created it.
+ */
+project: string | null, created_ms: number | null, };
+
+export type EcrImage = { digest: string, tags: Array<string>, size: number, pushed_ms: number | null, 
+/**
+ * The scan's status (`COMPLETE`, `IN_PROGRESS`, `FAILED`, ...), when scanned.
+ */
+scan_status: string | null, 
+/**
+ * Findings per severity (`CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNDEFINED`).
+ */
+finding_counts: { [key in string]: number }, };
+
+export type ScanFinding = { 
+/**
+ * The CVE id or the finding's name.
+ */
+name: string, severity: string, description: string | null, 
+/**
+ * Where to read about it.
+ */
+uri: string | null, 
+/**
+ * The affected package and version, when the scan says.
+ */
+package: string | null, };
+
+export type ScanReport = { status: string | null, description: string | null, finding_counts: { [key in string]: number }, 
+/**
+ * The most severe findings first, at most 50.
+ */
+findings: Array<ScanFinding>, };
+
+export type LocalBuild = { 
+/**
+ * `<name>:<tag>`
+ */
+reference: string, tag: string, id: string, size: number, created_s: number, 
+/**
+ * Whether `<name>:latest` points at this build.
+ */
+latest: boolean, };
+
+export type LayerState = "preparing" | "waiting" | "pushing" | "pushed" | "already_exists" | "mounted" | "retrying";
+
+export type PushEvent = { "kind": "started", image: string, target: string, } | { "kind": "layer", id: string, state: LayerState, current: number, total: number | null, } | { "kind": "pushed", tag: string, digest: string, size: number, } | { "kind": "reauthenticating", reason: string, };
+
+export type PushProgress = { "kind": "repository", repository: Repository, created: boolean, updated: Array<string>, notes: Array<string>, } | { "kind": "logged_in", server: string, expires_ms: number | null, } | { "kind": "push", event: PushEvent, } | { "kind": "registered", digest: string, } | { "kind": "verified", image: EcrImage, };
+
+export type PushOutcome = { repository: Repository, tag: string, digest: string, 
+/**
+ * The image as deployments reference it: `<repository uri>:<tag>`.
+ */
+image_uri: string, layers_pushed: number, layers_existing: number, };
 
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }

@@ -25,7 +25,10 @@ pub enum Action {
 impl Action {
     /// Whether the step changes anything in the account.
     pub fn changes(self) -> bool {
-        matches!(self, Action::Create | Action::Update | Action::Replace | Action::Delete)
+        matches!(
+            self,
+            Action::Create | Action::Update | Action::Replace | Action::Delete
+        )
     }
 }
 
@@ -92,21 +95,49 @@ pub fn calls(kind: ResourceKind, action: Action) -> Vec<String> {
     let list: &[&str] = match (kind, action) {
         (_, Keep) => &[],
         (Network, _) => &["ec2:DescribeVpcs", "ec2:DescribeSubnets"],
-        (SecurityGroup, Create) => &["ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress"],
-        (SecurityGroup, Update) => &["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+        (SecurityGroup, Create) => &[
+            "ec2:CreateSecurityGroup",
+            "ec2:AuthorizeSecurityGroupIngress",
+        ],
+        (SecurityGroup, Update) => &[
+            "ec2:AuthorizeSecurityGroupIngress",
+            "ec2:RevokeSecurityGroupIngress",
+        ],
         (SecurityGroup, Delete) => &["ec2:DeleteSecurityGroup"],
         (LoadBalancer, Create) => &["elasticloadbalancing:CreateLoadBalancer"],
-        (LoadBalancer, Update) => &["elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetSecurityGroups"],
+        (LoadBalancer, Update) => &[
+            "elasticloadbalancing:SetSubnets",
+            "elasticloadbalancing:SetSecurityGroups",
+        ],
         (LoadBalancer, Delete) => &["elasticloadbalancing:DeleteLoadBalancer"],
-        (TargetGroup, Create) => &["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes"],
-        (TargetGroup, Update) => &["elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes"],
+        (TargetGroup, Create) => &[
+            "elasticloadbalancing:CreateTargetGroup",
+            "elasticloadbalancing:ModifyTargetGroupAttributes",
+        ],
+        (TargetGroup, Update) => &[
+            "elasticloadbalancing:ModifyTargetGroup",
+            "elasticloadbalancing:ModifyTargetGroupAttributes",
+        ],
         (TargetGroup, Delete) => &["elasticloadbalancing:DeleteTargetGroup"],
         (Listener, Create) => &["elasticloadbalancing:CreateListener"],
         (Listener, Update) => &["elasticloadbalancing:ModifyListener"],
         (Listener, Delete) => &["elasticloadbalancing:DeleteListener"],
-        (Role, Create) => &["iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy"],
-        (Role, Update) => &["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
-        (Role, Delete) => &["iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole"],
+        (Role, Create) => &[
+            "iam:CreateRole",
+            "iam:AttachRolePolicy",
+            "iam:PutRolePolicy",
+        ],
+        (Role, Update) => &[
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+        ],
+        (Role, Delete) => &[
+            "iam:DetachRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:DeleteRole",
+        ],
         (LogGroup, Create) => &["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
         (LogGroup, Update) => &["logs:PutRetentionPolicy"],
         (LogGroup, Delete) => &["logs:DeleteLogGroup"],
@@ -122,8 +153,18 @@ pub fn calls(kind: ResourceKind, action: Action) -> Vec<String> {
         (ScalableTarget, Delete) => &["application-autoscaling:DeregisterScalableTarget"],
         (ScalingPolicy, Create | Update) => &["application-autoscaling:PutScalingPolicy"],
         (ScalingPolicy, Delete) => &["application-autoscaling:DeleteScalingPolicy"],
-        (Bucket, Create) => &["s3:CreateBucket", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutPublicAccessBlock", "s3:PutBucketTagging"],
-        (Bucket, Update) => &["s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutPublicAccessBlock"],
+        (Bucket, Create) => &[
+            "s3:CreateBucket",
+            "s3:PutBucketVersioning",
+            "s3:PutEncryptionConfiguration",
+            "s3:PutPublicAccessBlock",
+            "s3:PutBucketTagging",
+        ],
+        (Bucket, Update) => &[
+            "s3:PutBucketVersioning",
+            "s3:PutEncryptionConfiguration",
+            "s3:PutPublicAccessBlock",
+        ],
         (Bucket, Delete) => &["s3:DeleteObjectVersion", "s3:DeleteBucket"],
         (BuildProject, Create) => &["codebuild:CreateProject", "iam:PassRole"],
         (BuildProject, Update) => &["codebuild:UpdateProject", "iam:PassRole"],
@@ -242,7 +283,11 @@ pub fn plan(
                 outputs.insert(want.key.clone(), h.outputs.clone());
                 (Action::Read, format!("uses {}", h.name), Vec::new())
             }
-            (None, true) => (Action::Read, "looked up when applied".to_string(), Vec::new()),
+            (None, true) => (
+                Action::Read,
+                "looked up when applied".to_string(),
+                Vec::new(),
+            ),
             (None, false) => (
                 Action::Create,
                 format!("no {} named {} exists yet", want.kind.label(), want.name),
@@ -258,7 +303,12 @@ pub fn plan(
                         if let Value::Object(map) = &want.props {
                             for (k, v) in map {
                                 match resolve(v, &outputs) {
-                                    Ok(rv) => compare(&rv, h.props.get(k).unwrap_or(&Value::Null), k, &mut partial),
+                                    Ok(rv) => compare(
+                                        &rv,
+                                        h.props.get(k).unwrap_or(&Value::Null),
+                                        k,
+                                        &mut partial,
+                                    ),
                                     Err(_) => partial.push(FieldChange {
                                         field: k.clone(),
                                         from: h.props.get(k).filter(|v| !v.is_null()).map(show),
@@ -350,7 +400,8 @@ mod tests {
     use serde_json::json;
 
     fn spec() -> ProjectSpec {
-        ProjectSpec::parse("[app]\nname = \"shop\"\nport = 8080\nhealth_path = \"/health\"\n").unwrap()
+        ProjectSpec::parse("[app]\nname = \"shop\"\nport = 8080\nhealth_path = \"/health\"\n")
+            .unwrap()
     }
 
     fn ctx(tag: &str) -> ServiceContext {
@@ -399,14 +450,25 @@ mod tests {
         assert_eq!(p.step("network").unwrap().action, Action::Read);
         // sg-alb → sg-tasks → service, alb → listener → service, role → taskdef → service:
         assert_eq!(p.critical_path, 4, "sg-alb, alb, listener-http, service");
-        assert!(p.step("alb").unwrap().calls.contains(&"elasticloadbalancing:CreateLoadBalancer".to_string()));
+        assert!(p
+            .step("alb")
+            .unwrap()
+            .calls
+            .contains(&"elasticloadbalancing:CreateLoadBalancer".to_string()));
     }
 
     #[test]
     fn applying_again_is_a_no_op() {
         let d = service_resources(&spec(), &ctx("v1"));
         let p = plan("shop", &d, &world(&d), &[]);
-        assert!(p.is_noop(), "{:#?}", p.steps.iter().filter(|s| s.action.changes()).collect::<Vec<_>>());
+        assert!(
+            p.is_noop(),
+            "{:#?}",
+            p.steps
+                .iter()
+                .filter(|s| s.action.changes())
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -420,10 +482,16 @@ mod tests {
             .filter(|s| s.action.changes())
             .map(|s| (s.key.as_str(), s.action))
             .collect();
-        assert_eq!(changing, vec![("taskdef", Action::Update), ("service", Action::Update)]);
+        assert_eq!(
+            changing,
+            vec![("taskdef", Action::Update), ("service", Action::Update)]
+        );
         let td = p.step("taskdef").unwrap();
         assert_eq!(td.changes[0].field, "container.image");
-        assert_eq!(td.changes[0].to.as_deref(), Some("1.dkr.ecr.us-east-1.amazonaws.com/shop:v2"));
+        assert_eq!(
+            td.changes[0].to.as_deref(),
+            Some("1.dkr.ecr.us-east-1.amazonaws.com/shop:v2")
+        );
         assert!(td.reason.contains("new revision"));
         let svc = p.step("service").unwrap();
         assert_eq!(svc.changes[0].field, "task_definition");
@@ -437,7 +505,12 @@ mod tests {
         s.service.desired_count = 4;
         let after = service_resources(&s, &ctx("v1"));
         let p = plan("shop", &after, &world(&before), &[]);
-        let changing: Vec<&str> = p.steps.iter().filter(|s| s.action.changes()).map(|s| s.key.as_str()).collect();
+        let changing: Vec<&str> = p
+            .steps
+            .iter()
+            .filter(|s| s.action.changes())
+            .map(|s| s.key.as_str())
+            .collect();
         assert_eq!(changing, vec!["service"]);
         assert_eq!(p.step("service").unwrap().changes[0].field, "desired_count");
         assert_eq!(p.critical_path, 1);
@@ -452,7 +525,11 @@ mod tests {
         let p = plan("shop", &after, &world(&before), &[]);
         assert_eq!(p.step("tg").unwrap().action, Action::Replace);
         assert_eq!(p.step("sg-tasks").unwrap().action, Action::Update);
-        assert_eq!(p.step("listener-http").unwrap().action, Action::Update, "forwards to the new target group");
+        assert_eq!(
+            p.step("listener-http").unwrap().action,
+            Action::Update,
+            "forwards to the new target group"
+        );
     }
 
     #[test]
@@ -470,8 +547,13 @@ mod tests {
         };
         let p = plan("shop", &d, &w, std::slice::from_ref(&extra));
         let last = p.steps.last().unwrap();
-        assert_eq!((last.key.as_str(), last.action), ("scaling-policy", Action::Delete));
-        assert!(last.calls.contains(&"application-autoscaling:DeleteScalingPolicy".to_string()));
+        assert_eq!(
+            (last.key.as_str(), last.action),
+            ("scaling-policy", Action::Delete)
+        );
+        assert!(last
+            .calls
+            .contains(&"application-autoscaling:DeleteScalingPolicy".to_string()));
     }
 
     #[test]

@@ -212,7 +212,10 @@ mod tests {
                 ("subnets".into(), json!(["subnet-a", "subnet-b"])),
             ]),
         );
-        o.insert("tg".into(), BTreeMap::from([("arn".into(), json!("arn:tg"))]));
+        o.insert(
+            "tg".into(),
+            BTreeMap::from([("arn".into(), json!("arn:tg"))]),
+        );
         o
     }
 

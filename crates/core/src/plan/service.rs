@@ -72,7 +72,14 @@ pub struct ServiceContext {
     pub image: String,
 }
 
-fn d(key: &str, kind: ResourceKind, name: &str, props: Value, deps: &[&str], purpose: &str) -> Desired {
+fn d(
+    key: &str,
+    kind: ResourceKind,
+    name: &str,
+    props: Value,
+    deps: &[&str],
+    purpose: &str,
+) -> Desired {
     Desired {
         key: key.into(),
         kind,
@@ -365,7 +372,11 @@ mod tests {
     fn names_fit_aws_limits_and_keep_their_suffix() {
         let long = "a-very-long-application-name-xyz";
         let n = ServiceNames::for_app(long);
-        assert!(n.target_group.len() <= 32 && n.target_group.ends_with("-tg"), "{}", n.target_group);
+        assert!(
+            n.target_group.len() <= 32 && n.target_group.ends_with("-tg"),
+            "{}",
+            n.target_group
+        );
         assert!(n.alb.len() <= 32);
         assert_eq!(short_name("abc-", "-tg", 6), "abc-tg");
         assert_eq!(short_name("abcdef", "-tg", 6), "abc-tg");
@@ -377,13 +388,32 @@ mod tests {
         let keys: Vec<&str> = resources.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(
             keys,
-            vec!["network", "sg-alb", "sg-tasks", "alb", "tg", "listener-http", "role-exec", "logs", "cluster", "taskdef", "service"]
+            vec![
+                "network",
+                "sg-alb",
+                "sg-tasks",
+                "alb",
+                "tg",
+                "listener-http",
+                "role-exec",
+                "logs",
+                "cluster",
+                "taskdef",
+                "service"
+            ]
         );
         for (i, r) in resources.iter().enumerate() {
             for dep in r.deps.iter().chain(references(&r.props).iter()) {
-                let at = keys.iter().position(|k| k == dep).unwrap_or_else(|| panic!("{} refers to unknown {dep}", r.key));
+                let at = keys
+                    .iter()
+                    .position(|k| k == dep)
+                    .unwrap_or_else(|| panic!("{} refers to unknown {dep}", r.key));
                 assert!(at < i, "{} refers to {dep}, which comes later", r.key);
-                assert!(r.deps.contains(dep), "{} refers to {dep} without depending on it", r.key);
+                assert!(
+                    r.deps.contains(dep),
+                    "{} refers to {dep} without depending on it",
+                    r.key
+                );
             }
         }
     }
@@ -392,14 +422,21 @@ mod tests {
     fn https_autoscaling_secrets_and_a_task_role_add_what_they_need() {
         let s = spec("[service]\ncertificate_arn = \"arn:aws:acm:us-east-1:123:certificate/abc\"\ntask_role = true\n[service.autoscaling]\nmin = 1\nmax = 4\ncpu_target = 60\n[service.secrets]\nDB_PASSWORD = \"arn:aws:secretsmanager:us-east-1:123:secret:db\"\n");
         let r = service_resources(&s, &ctx());
-        let get = |k: &str| r.iter().find(|x| x.key == k).unwrap_or_else(|| panic!("{k}"));
+        let get = |k: &str| {
+            r.iter()
+                .find(|x| x.key == k)
+                .unwrap_or_else(|| panic!("{k}"))
+        };
         assert_eq!(get("listener-http").props["action"]["type"], "redirect");
         assert_eq!(get("listener-https").props["port"], 443);
         assert_eq!(get("sg-alb").props["ingress"].as_array().unwrap().len(), 2);
         assert_eq!(get("scaling-policy").props["cpu_target"], 60);
         assert_eq!(get("taskdef").props["task_role"], "${role-task.arn}");
         let inline = &get("role-exec").props["inline_policy"];
-        assert_eq!(inline["Statement"][0]["Resource"][0], "arn:aws:secretsmanager:us-east-1:123:secret:db");
+        assert_eq!(
+            inline["Statement"][0]["Resource"][0],
+            "arn:aws:secretsmanager:us-east-1:123:secret:db"
+        );
     }
 
     #[test]

@@ -141,14 +141,19 @@ pub fn problems(service: &ServiceSpec, network: &NetworkSpec) -> Vec<(String, St
         bad("service.grace_period_seconds", "too long".into());
     }
     const RETENTION: &[u32] = &[
-        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+        2922, 3288, 3653,
     ];
     if !RETENTION.contains(&service.log_retention_days) {
         bad(
             "service.log_retention_days",
             format!(
                 "CloudWatch keeps logs for one of {} days",
-                RETENTION.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                RETENTION
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -158,35 +163,65 @@ pub fn problems(service: &ServiceSpec, network: &NetworkSpec) -> Vec<(String, St
         }
     }
     for (k, _) in service.environment.iter().chain(service.secrets.iter()) {
-        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || k.starts_with(|c: char| c.is_ascii_digit()) {
+        if k.is_empty()
+            || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || k.starts_with(|c: char| c.is_ascii_digit())
+        {
             bad("service.environment", format!("'{k}' is not an environment variable name (letters, digits, _; not starting with a digit)"));
         }
     }
     for (k, v) in &service.secrets {
         if !(v.starts_with("arn:aws") && (v.contains(":secretsmanager:") || v.contains(":ssm:"))) {
-            bad("service.secrets", format!("{k}: '{v}' must be the ARN of a Secrets Manager secret or an SSM parameter"));
+            bad(
+                "service.secrets",
+                format!(
+                    "{k}: '{v}' must be the ARN of a Secrets Manager secret or an SSM parameter"
+                ),
+            );
         }
     }
     let hc = &service.health_check;
     if !(5..=300).contains(&hc.interval_seconds) {
-        bad("service.health_check.interval_seconds", "must be 5 to 300".into());
+        bad(
+            "service.health_check.interval_seconds",
+            "must be 5 to 300".into(),
+        );
     }
     if !(2..=120).contains(&hc.timeout_seconds) || hc.timeout_seconds >= hc.interval_seconds {
-        bad("service.health_check.timeout_seconds", "must be 2 to 120 and less than the interval".into());
+        bad(
+            "service.health_check.timeout_seconds",
+            "must be 2 to 120 and less than the interval".into(),
+        );
     }
     if !(2..=10).contains(&hc.healthy_threshold) || !(2..=10).contains(&hc.unhealthy_threshold) {
         bad("service.health_check", "thresholds must be 2 to 10".into());
     }
-    let matcher_ok = hc.matcher.split([',', '-']).all(|c| c.trim().parse::<u16>().is_ok_and(|n| (200..500).contains(&n)));
+    let matcher_ok = hc.matcher.split([',', '-']).all(|c| {
+        c.trim()
+            .parse::<u16>()
+            .is_ok_and(|n| (200..500).contains(&n))
+    });
     if !matcher_ok {
-        bad("service.health_check.matcher", format!("'{}' must be HTTP codes 200-499 like 200, 200-399 or 200,302", hc.matcher));
+        bad(
+            "service.health_check.matcher",
+            format!(
+                "'{}' must be HTTP codes 200-499 like 200, 200-399 or 200,302",
+                hc.matcher
+            ),
+        );
     }
     if let Some(a) = &service.autoscaling {
         if a.min > a.max || a.max == 0 || a.max > 1000 {
-            bad("service.autoscaling", "min must be at most max, and max 1 to 1000".into());
+            bad(
+                "service.autoscaling",
+                "min must be at most max, and max 1 to 1000".into(),
+            );
         }
         if !(10..=90).contains(&a.cpu_target) {
-            bad("service.autoscaling.cpu_target", "a CPU target of 10 to 90 percent".into());
+            bad(
+                "service.autoscaling.cpu_target",
+                "a CPU target of 10 to 90 percent".into(),
+            );
         }
     }
     if let Some(v) = &network.vpc_id {
@@ -196,10 +231,16 @@ pub fn problems(service: &ServiceSpec, network: &NetworkSpec) -> Vec<(String, St
     }
     if !network.subnets.is_empty() {
         if network.subnets.len() < 2 {
-            bad("network.subnets", "a load balancer needs at least two subnets in different availability zones".into());
+            bad(
+                "network.subnets",
+                "a load balancer needs at least two subnets in different availability zones".into(),
+            );
         }
         if let Some(s) = network.subnets.iter().find(|s| !s.starts_with("subnet-")) {
-            bad("network.subnets", format!("'{s}' is not a subnet id (subnet-...)"));
+            bad(
+                "network.subnets",
+                format!("'{s}' is not a subnet id (subnet-...)"),
+            );
         }
         if network.vpc_id.is_none() {
             bad("network.vpc_id", "set the VPC the subnets belong to".into());
