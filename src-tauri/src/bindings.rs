@@ -15,7 +15,10 @@ use slipway_core::lint::{Finding, Fix, Severity, TextEdit};
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::{Language, Settings, Theme};
 use slipway_core::spec::Encryption;
-use slipway_core::spec::{AppSpec, AwsSpec, ImageSpec, ProjectSpec, TagPolicy};
+use slipway_core::spec::{
+    AppSpec, AutoscalingSpec, AwsSpec, HealthCheckSpec, ImageSpec, NetworkSpec, ProjectSpec,
+    ServiceSpec, TagPolicy,
+};
 use slipway_core::stack::{
     Detection, Evidence, Framework, PackageManager, Question, QuestionTopic, Server, StackKind,
 };
@@ -233,6 +236,10 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         AppSpec::decl(cfg),
         AwsSpec::decl(cfg),
         ImageSpec::decl(cfg),
+        HealthCheckSpec::decl(cfg),
+        AutoscalingSpec::decl(cfg),
+        ServiceSpec::decl(cfg),
+        NetworkSpec::decl(cfg),
         ProjectSpec::decl(cfg),
         InstructionLine::decl(cfg),
         BuildEvent::decl(cfg),

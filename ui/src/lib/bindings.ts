@@ -301,7 +301,87 @@ expire_untagged_days: number,
  */
 block_on_critical: boolean, };
 
-export type ProjectSpec = { app: AppSpec, aws: AwsSpec, image: ImageSpec, };
+export type HealthCheckSpec = { interval_seconds: number, timeout_seconds: number, healthy_threshold: number, unhealthy_threshold: number, 
+/**
+ * The HTTP codes that count as healthy, e.g. `200-399`.
+ */
+matcher: string, };
+
+export type AutoscalingSpec = { min: number, max: number, 
+/**
+ * The average CPU utilization (percent) to hold.
+ */
+cpu_target: number, };
+
+export type ServiceSpec = { 
+/**
+ * CPU units (1024 = 1 vCPU): 256, 512, 1024, 2048, 4096, 8192, 16384.
+ */
+cpu: number, 
+/**
+ * Memory in MiB; Fargate accepts only some sizes per CPU size.
+ */
+memory: number, 
+/**
+ * How many copies of the app run.
+ */
+desired_count: number, 
+/**
+ * During a deployment, at least this share of `desired_count` keeps running (0-100).
+ */
+min_healthy_percent: number, 
+/**
+ * During a deployment, at most this share may run, old and new together (100-200+).
+ */
+max_percent: number, 
+/**
+ * Seconds new tasks get before failing health checks count against them.
+ */
+grace_period_seconds: number, 
+/**
+ * Stop a deployment whose tasks keep failing, and roll back to the last good one.
+ */
+circuit_breaker: boolean, 
+/**
+ * Days the app's logs are kept.
+ */
+log_retention_days: number, 
+/**
+ * Give the app its own IAM role (for calling AWS from the app).
+ */
+task_role: boolean, 
+/**
+ * An ACM certificate: the load balancer then serves HTTPS on 443 and redirects 80 to it.
+ */
+certificate_arn: string | null, 
+/**
+ * Environment variables of the container.
+ */
+environment: { [key in string]: string }, 
+/**
+ * Secrets by name: the ARN of a Secrets Manager secret or SSM parameter.
+ */
+secrets: { [key in string]: string }, health_check: HealthCheckSpec, 
+/**
+ * Target-tracking auto scaling on CPU, when set.
+ */
+autoscaling: AutoscalingSpec | null, };
+
+export type NetworkSpec = { 
+/**
+ * A VPC id; the region's default VPC when unset.
+ */
+vpc_id: string | null, 
+/**
+ * Subnets (at least two, in different zones); the VPC's default subnets when empty.
+ */
+subnets: Array<string>, 
+/**
+ * Give tasks public IPs (needed in public subnets without a NAT gateway to reach ECR).
+ */
+assign_public_ip: boolean, };
+
+export type ProjectSpec = { app: AppSpec, aws: AwsSpec, image: ImageSpec, service: ServiceSpec, network: NetworkSpec, };
 
 export type InstructionLine = { 
 /**

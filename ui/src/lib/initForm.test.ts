@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Detection, ProjectSpec } from "./bindings";
+import { mockSpec } from "../mocks/spec";
 import { dockerfilePath, eolOf, formProblems, initialFields, nameFromFolder, normalizeEol, toInitForm, withEol } from "./initForm";
 
-const spec: ProjectSpec = {
-  app: { name: "shop-api", path: ".", dockerfile: "Dockerfile", port: 5000, health_path: "/health" },
-  aws: { profile: null, region: null },
-  image: { platform: "linux/arm64", tag_policy: "git_sha" },
-};
+const spec: ProjectSpec = mockSpec({ name: "shop-api", path: ".", dockerfile: "Dockerfile", port: 5000, health_path: "/health" }, { platform: "linux/arm64" });
 
 describe("the generate form", () => {
   it("makes app names the way the backend does", () => {

@@ -5,10 +5,10 @@ import { diagnosticSeverity, sortFindings, toDiagnostics } from "./lintDiagnosti
 
 const doc = Text.of(["FROM python:latest", "WORKDIR /app", "CMD python app.py"]);
 const findings: Finding[] = [
-  { rule: "DL3025", severity: "warning", line: 3, message: "Use JSON notation" },
-  { rule: "SW1001", severity: "error", line: 3, message: "EXPOSE does not include 5000" },
-  { rule: "DL3007", severity: "warning", line: 1, message: "Pin the version" },
-  { rule: "X", severity: "style", line: 99, message: "past the end" },
+  { rule: "DL3025", severity: "warning", line: 3, message: "Use JSON notation", fix: null },
+  { rule: "SW1001", severity: "error", line: 3, message: "EXPOSE does not include 5000", fix: null },
+  { rule: "DL3007", severity: "warning", line: 1, message: "Pin the version", fix: null },
+  { rule: "X", severity: "style", line: 99, message: "past the end", fix: null },
 ];
 
 describe("lint diagnostics", () => {

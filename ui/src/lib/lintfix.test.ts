@@ -1,3 +1,4 @@
+import type { Finding } from "./bindings";
 import { Text } from "@codemirror/state";
 import { describe, expect, it } from "vitest";
 import { applyFix, applyFixToText, fixOf, type Fix } from "./lintfix";
@@ -82,9 +83,8 @@ describe("applyFixToText", () => {
 
 describe("fixOf", () => {
   it("reads the optional fix of a finding", () => {
-    const finding = { rule: "DL3007", severity: "warning", line: 1, message: "m" };
+    const finding: Finding = { rule: "DL3007", severity: "warning", line: 1, message: "m", fix: null };
     expect(fixOf(finding)).toBeNull();
-    expect(fixOf({ ...finding, fix: null })).toBeNull();
     expect(fixOf({ ...finding, fix: { title: "t", edits: [] } })).toBeNull();
     const f = fix({ start_line: 1, end_line: 1, replacement: "x" });
     expect(fixOf({ ...finding, fix: f })).toBe(f);

@@ -2,18 +2,14 @@
 // (for tests and saving) or to a CodeMirror document.
 import { ChangeSet, type ChangeSpec, type Text } from "@codemirror/state";
 
-// The Rust side will add `fix: Fix | null` to `Finding`; until bindings.ts has it, these two
-// types mirror its serde shape.
-/** A replacement of whole lines. Lines are 1-based and inclusive; `end_line = start_line - 1`
- * inserts before `start_line`; an empty `replacement` deletes the lines. */
-export type TextEdit = { start_line: number; end_line: number; replacement: string };
-/** A fix the person can apply with one click. */
-export type Fix = { title: string; edits: Array<TextEdit> };
+import type { Finding, Fix, TextEdit } from "./bindings";
 
-/** The fix a finding carries, if the backend sent one. */
-export function fixOf(finding: object): Fix | null {
-  const fix = (finding as { fix?: Fix | null }).fix;
-  return fix && Array.isArray(fix.edits) && fix.edits.length > 0 ? fix : null;
+export type { Fix, TextEdit };
+
+/** The fix a finding carries, if it has one with edits. */
+export function fixOf(finding: Finding): Fix | null {
+  const fix = finding.fix;
+  return fix && fix.edits.length > 0 ? fix : null;
 }
 
 /** A change of the text as character offsets, in the original text's coordinates. */

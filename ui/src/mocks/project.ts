@@ -2,6 +2,7 @@
 // generate plan with line diffs, and a small linter that speaks the backend's Finding shape
 // (with the one-click `fix` the Rust side is adding).
 import type { Detection, DiffLine, Finding, InitForm, InitPlan, ProjectSpec, ProposedFile } from "../lib/bindings";
+import { mockSpec } from "./spec";
 import type { Fix } from "../lib/lintfix";
 
 export type MockFinding = Finding & { fix: Fix | null };
@@ -57,11 +58,7 @@ function folderName(path: string): string {
 /** The mock's folders: shop-api has a Dockerfile and slipway.toml; any other folder has neither. */
 export function makeProject(path: string): MockProject {
   if (folderName(path) !== "shop-api") return { path, files: {}, spec: null };
-  const spec: ProjectSpec = {
-    app: { name: "shop-api", path: ".", dockerfile: "Dockerfile", port: 5000, health_path: "/health" },
-    aws: { profile: null, region: null },
-    image: { platform: "linux/amd64", tag_policy: "git_sha" },
-  };
+  const spec: ProjectSpec = mockSpec({ name: "shop-api", path: ".", dockerfile: "Dockerfile", port: 5000, health_path: "/health" });
   return { path, files: { Dockerfile: USER_DOCKERFILE, "slipway.toml": specText(spec) }, spec };
 }
 
@@ -184,9 +181,11 @@ export function planInit(p: MockProject, form: InitForm): InitPlan {
   const port = form.port ?? detection.port ?? 5000;
   const health = form.health_path ?? detection.health_path ?? "/";
   const spec: ProjectSpec = {
-    app: { name: form.name ?? p.spec?.app.name ?? folderName(p.path), path: ".", dockerfile: "Dockerfile", port, health_path: health },
+    ...mockSpec(
+      { name: form.name ?? p.spec?.app.name ?? folderName(p.path), path: ".", dockerfile: "Dockerfile", port, health_path: health },
+      { ...p.spec?.image, platform: form.platform ?? p.spec?.image.platform ?? "linux/amd64" },
+    ),
     aws: p.spec?.aws ?? { profile: null, region: null },
-    image: { platform: form.platform ?? p.spec?.image.platform ?? "linux/amd64", tag_policy: p.spec?.image.tag_policy ?? "git_sha" },
   };
   return {
     dir: p.path,
@@ -219,11 +218,10 @@ export function writeInit(p: MockProject, form: InitForm, files: string[], overw
     p.files[f.name] = f.proposed;
     written.push(f.name);
     if (f.name === "slipway.toml") {
-      p.spec = {
-        app: { name: form.name ?? folderName(p.path), path: ".", dockerfile: "Dockerfile", port: plan.options.port, health_path: plan.options.health_path },
-        aws: { profile: null, region: null },
-        image: { platform: form.platform ?? "linux/amd64", tag_policy: "git_sha" },
-      };
+      p.spec = mockSpec(
+        { name: form.name ?? folderName(p.path), path: ".", dockerfile: "Dockerfile", port: plan.options.port, health_path: plan.options.health_path },
+        { platform: form.platform ?? "linux/amd64" },
+      );
     }
   }
   return written;
