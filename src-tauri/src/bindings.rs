@@ -194,6 +194,37 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             vec![("path", String::name(cfg))],
             bool::name(cfg),
         ),
+        sig(
+            "ecr_repository",
+            vec![("path", String::name(cfg))],
+            Option::<Repository>::name(cfg),
+        ),
+        sig("list_repositories", vec![], list::<Repository>(cfg)),
+        sig(
+            "local_builds",
+            vec![("path", String::name(cfg))],
+            list::<LocalBuild>(cfg),
+        ),
+        sig(
+            "push_image",
+            vec![
+                ("path", String::name(cfg)),
+                ("image", Option::<String>::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", PushProgress::name(cfg))),
+            ],
+            PushOutcome::name(cfg),
+        ),
+        sig(
+            "list_images",
+            vec![("path", String::name(cfg))],
+            list::<EcrImage>(cfg),
+        ),
+        sig(
+            "scan_report",
+            vec![("path", String::name(cfg)), ("digest", String::name(cfg))],
+            ScanReport::name(cfg),
+        ),
     ]
 }
 

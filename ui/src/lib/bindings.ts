@@ -574,4 +574,10 @@ export function contextSummary(path: string): Promise<ContextSummary> { return i
 export function imageLayers(path: string, image: string | null): Promise<ImageReport> { return invoke("image_layers", { path, image }); }
 export function runLocal(path: string, image: string | null, hostPort: number | null, operation: string, onEvent: Channel<RunEvent>): Promise<LocalContainer> { return invoke("run_local", { path, image, hostPort, operation, onEvent }); }
 export function stopLocal(path: string): Promise<boolean> { return invoke("stop_local", { path }); }
+export function ecrRepository(path: string): Promise<Repository | null> { return invoke("ecr_repository", { path }); }
+export function listRepositories(): Promise<Array<Repository>> { return invoke("list_repositories"); }
+export function localBuilds(path: string): Promise<Array<LocalBuild>> { return invoke("local_builds", { path }); }
+export function pushImage(path: string, image: string | null, operation: string, onEvent: Channel<PushProgress>): Promise<PushOutcome> { return invoke("push_image", { path, image, operation, onEvent }); }
+export function listImages(path: string): Promise<Array<EcrImage>> { return invoke("list_images", { path }); }
+export function scanReport(path: string, digest: string): Promise<ScanReport> { return invoke("scan_report", { path, digest }); }
 export { Channel };
