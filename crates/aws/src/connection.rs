@@ -238,6 +238,51 @@ impl Connection {
         )
     }
 
+    /// An Elastic Load Balancing v2 client that journals its calls.
+    pub fn elbv2(&self) -> aws_sdk_elasticloadbalancingv2::Client {
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(
+            aws_sdk_elasticloadbalancingv2::config::Builder::from(&self.sdk)
+                .interceptor(self.interceptor())
+                .build(),
+        )
+    }
+
+    /// An IAM client that journals its calls.
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&self.sdk)
+                .interceptor(self.interceptor())
+                .build(),
+        )
+    }
+
+    /// A CloudWatch Logs client that journals its calls.
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk)
+                .interceptor(self.interceptor())
+                .build(),
+        )
+    }
+
+    /// An Application Auto Scaling client that journals its calls.
+    pub fn autoscaling(&self) -> aws_sdk_applicationautoscaling::Client {
+        aws_sdk_applicationautoscaling::Client::from_conf(
+            aws_sdk_applicationautoscaling::config::Builder::from(&self.sdk)
+                .interceptor(self.interceptor())
+                .build(),
+        )
+    }
+
+    /// A Resource Groups Tagging API client that journals its calls.
+    pub fn tagging(&self) -> aws_sdk_resourcegroupstagging::Client {
+        aws_sdk_resourcegroupstagging::Client::from_conf(
+            aws_sdk_resourcegroupstagging::config::Builder::from(&self.sdk)
+                .interceptor(self.interceptor())
+                .build(),
+        )
+    }
+
     /// The endpoint shown in errors: the override, or the regional AWS endpoint.
     pub fn endpoint_label(&self) -> String {
         self.endpoint

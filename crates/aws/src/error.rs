@@ -148,7 +148,7 @@ impl From<AwsError> for ErrorBody {
 }
 
 /// An error and its sources as one line (the SDK nests the useful part several levels deep).
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut cur = e.source();
     while let Some(s) = cur {
@@ -160,6 +160,26 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     out
+}
+
+/// The AWS error code of an SDK error, when AWS answered with one.
+pub fn code_of<E, R>(err: &aws_smithy_runtime_api::client::result::SdkError<E, R>) -> Option<&str>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata,
+{
+    use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+    err.code()
+}
+
+/// AWS's message of an SDK error, when AWS answered with one.
+pub fn message_of<E, R>(
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> Option<&str>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata,
+{
+    use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+    err.message()
 }
 
 /// Classifies an SDK error of any operation into an `AwsError`.

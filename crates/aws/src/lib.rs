@@ -10,6 +10,7 @@ pub mod error;
 pub mod journal;
 pub mod practice;
 pub mod profiles;
+pub mod resources;
 
 pub use connection::{ConnectRequest, Connection};
 pub use error::AwsError;

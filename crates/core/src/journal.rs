@@ -63,3 +63,164 @@ impl CallJournal for MemoryJournal {
         }
     }
 }
+
+/// One step of an apply or destroy, as the run log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StepRecord {
+    #[ts(type = "number")]
+    pub run_id: i64,
+    pub key: String,
+    /// `create`, `update`, `delete` ...
+    pub action: String,
+    /// `started`, `done`, `failed`, `skipped`.
+    pub status: String,
+    /// The resource's id once known.
+    pub resource_id: Option<String>,
+    pub error: Option<String>,
+    #[ts(type = "number")]
+    pub started_ms: i64,
+    #[ts(type = "number | null")]
+    pub finished_ms: Option<i64>,
+}
+
+/// A resource the project owns, as the run log remembers it (for destroy, after a crash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OwnedResource {
+    pub project: String,
+    pub profile: String,
+    pub region: String,
+    /// The resource kind as the engine names it (`load_balancer`, ...).
+    pub kind: String,
+    /// The key in the project's graph (`alb`, `sg-tasks`, ...).
+    pub key: String,
+    pub name: String,
+    /// The AWS identifier (ARN, id).
+    pub id: String,
+}
+
+/// Where applies and destroys write what they do: a row before each step and after it, and the
+/// resources the project owns. The store implements it; tests use `MemoryRunLog`.
+pub trait RunLog: Send + Sync + std::fmt::Debug {
+    /// Opens a run (`apply`, `destroy`) of a project; returns its id.
+    fn begin_run(&self, project: &str, kind: &str) -> i64;
+    /// Closes a run with its outcome (`done`, `failed`, `cancelled`).
+    fn end_run(&self, run_id: i64, status: &str);
+    /// Before a step's first AWS call.
+    fn step_started(&self, run_id: i64, key: &str, action: &str);
+    /// After a step's last AWS call.
+    fn step_finished(
+        &self,
+        run_id: i64,
+        key: &str,
+        status: &str,
+        resource_id: Option<&str>,
+        error: Option<&str>,
+    );
+    /// A resource now exists and belongs to the project.
+    fn owned(&self, resource: &OwnedResource);
+    /// A resource of the project is gone.
+    fn released(&self, project: &str, profile: &str, region: &str, id: &str);
+    /// The resources the log believes the project still owns.
+    fn owned_by(&self, project: &str, profile: &str, region: &str) -> Vec<OwnedResource>;
+}
+
+/// A run log in memory, for tests.
+#[derive(Debug, Default)]
+pub struct MemoryRunLog {
+    inner: std::sync::Mutex<MemoryRunLogInner>,
+}
+
+#[derive(Debug, Default)]
+struct MemoryRunLogInner {
+    runs: Vec<(String, String, String)>,
+    steps: Vec<StepRecord>,
+    owned: Vec<OwnedResource>,
+}
+
+impl MemoryRunLog {
+    /// Every step row, in order.
+    pub fn steps(&self) -> Vec<StepRecord> {
+        self.inner
+            .lock()
+            .map(|i| i.steps.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl RunLog for MemoryRunLog {
+    fn begin_run(&self, project: &str, kind: &str) -> i64 {
+        let mut i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        i.runs.push((project.into(), kind.into(), "running".into()));
+        i.runs.len() as i64
+    }
+    fn end_run(&self, run_id: i64, status: &str) {
+        let mut i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = i.runs.get_mut((run_id - 1).max(0) as usize) {
+            r.2 = status.into();
+        }
+    }
+    fn step_started(&self, run_id: i64, key: &str, action: &str) {
+        let mut i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        i.steps.push(StepRecord {
+            run_id,
+            key: key.into(),
+            action: action.into(),
+            status: "started".into(),
+            resource_id: None,
+            error: None,
+            started_ms: now_ms(),
+            finished_ms: None,
+        });
+    }
+    fn step_finished(
+        &self,
+        run_id: i64,
+        key: &str,
+        status: &str,
+        resource_id: Option<&str>,
+        error: Option<&str>,
+    ) {
+        let mut i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = i
+            .steps
+            .iter_mut()
+            .rev()
+            .find(|s| s.run_id == run_id && s.key == key && s.status == "started")
+        {
+            s.status = status.into();
+            s.resource_id = resource_id.map(str::to_string);
+            s.error = error.map(str::to_string);
+            s.finished_ms = Some(now_ms());
+        }
+    }
+    fn owned(&self, resource: &OwnedResource) {
+        let mut i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        i.owned.retain(|r| {
+            let same_place = r.project == resource.project
+                && r.profile == resource.profile
+                && r.region == resource.region;
+            !(same_place && (r.id == resource.id || r.key == resource.key))
+        });
+        i.owned.push(resource.clone());
+    }
+    fn released(&self, _project: &str, profile: &str, region: &str, id: &str) {
+        let mut i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        i.owned
+            .retain(|r| !(r.id == id && r.profile == profile && r.region == region));
+    }
+    fn owned_by(&self, project: &str, profile: &str, region: &str) -> Vec<OwnedResource> {
+        let i = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        i.owned
+            .iter()
+            .filter(|r| r.project == project && r.profile == profile && r.region == region)
+            .cloned()
+            .collect()
+    }
+}

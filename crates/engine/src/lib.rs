@@ -1,6 +1,8 @@
 //! Operations composed from the adapters (docker, aws) that both faces of Slipway run: the
 //! desktop app's commands and the `slipway` CLI call these, never the adapters piecemeal.
 
+pub mod apply;
+pub mod deploy;
 pub mod doctor;
 pub mod local;
 pub mod project;

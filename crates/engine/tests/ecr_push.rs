@@ -48,9 +48,23 @@ async fn world() -> World {
     }
 }
 
-/// A project whose image has a few layers of its own on the practice base image.
+/// Bytes that do not compress, so the engine reports the upload's progress as it goes.
+fn noise(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// A project whose image has a few layers of its own on the practice base image; the first one
+/// is 8 MB of noise.
 fn project(dir: &std::path::Path, name: &str, extra: &str) -> ProjectSpec {
-    std::fs::write(dir.join("a.txt"), "layer one\n").unwrap();
+    std::fs::write(dir.join("a.txt"), noise(8 * 1024 * 1024)).unwrap();
     std::fs::write(dir.join("b.txt"), extra).unwrap();
     std::fs::write(
         dir.join("Dockerfile"),

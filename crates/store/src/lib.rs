@@ -5,7 +5,9 @@
 mod migrations;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use slipway_core::journal::{CallJournal, CallOutcome, CallRecord};
+use slipway_core::journal::{
+    CallJournal, CallOutcome, CallRecord, OwnedResource, RunLog, StepRecord,
+};
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::Settings;
 use slipway_core::{ErrorBody, ErrorCode};
@@ -206,6 +208,177 @@ impl Store {
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// The steps of a run, in order.
+    pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT run_id, key, action, status, resource_id, error, started_ms, finished_ms
+                 FROM run_steps WHERE run_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([run_id], |r| {
+                Ok(StepRecord {
+                    run_id: r.get(0)?,
+                    key: r.get(1)?,
+                    action: r.get(2)?,
+                    status: r.get(3)?,
+                    resource_id: r.get(4)?,
+                    error: r.get(5)?,
+                    started_ms: r.get(6)?,
+                    finished_ms: r.get(7)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Runs of a project, newest first: (id, kind, status, started_ms, finished_ms).
+    pub fn runs_of(
+        &self,
+        project: &str,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, String, i64, Option<i64>)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, kind, status, started_ms, finished_ms FROM runs WHERE project = ?1 ORDER BY id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![project, limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn log_failure(&self, what: &str, e: StoreError) {
+        tracing::warn!(error = %e, "could not record {what} in the run log");
+    }
+}
+
+impl RunLog for Store {
+    fn begin_run(&self, project: &str, kind: &str) -> i64 {
+        let result = self.with(|c| {
+            c.execute(
+                "INSERT INTO runs (project_path, project, kind, started_ms, status) VALUES (NULL, ?1, ?2, ?3, 'running')",
+                params![project, kind, now_ms()],
+            )?;
+            Ok(c.last_insert_rowid())
+        });
+        result.unwrap_or_else(|e| {
+            self.log_failure("a run", e);
+            0
+        })
+    }
+
+    fn end_run(&self, run_id: i64, status: &str) {
+        if let Err(e) = self.with(|c| {
+            c.execute(
+                "UPDATE runs SET status = ?1, finished_ms = ?2 WHERE id = ?3",
+                params![status, now_ms(), run_id],
+            )?;
+            Ok(())
+        }) {
+            self.log_failure("the end of a run", e);
+        }
+    }
+
+    fn step_started(&self, run_id: i64, key: &str, action: &str) {
+        if let Err(e) = self.with(|c| {
+            c.execute(
+                "INSERT INTO run_steps (run_id, key, action, status, started_ms) VALUES (?1, ?2, ?3, 'started', ?4)",
+                params![run_id, key, action, now_ms()],
+            )?;
+            Ok(())
+        }) {
+            self.log_failure("a step", e);
+        }
+    }
+
+    fn step_finished(
+        &self,
+        run_id: i64,
+        key: &str,
+        status: &str,
+        resource_id: Option<&str>,
+        error: Option<&str>,
+    ) {
+        if let Err(e) = self.with(|c| {
+            c.execute(
+                "UPDATE run_steps SET status = ?1, resource_id = ?2, error = ?3, finished_ms = ?4
+                 WHERE id = (SELECT max(id) FROM run_steps WHERE run_id = ?5 AND key = ?6 AND status = 'started')",
+                params![status, resource_id, error, now_ms(), run_id, key],
+            )?;
+            Ok(())
+        }) {
+            self.log_failure("a step's end", e);
+        }
+    }
+
+    fn owned(&self, r: &OwnedResource) {
+        if let Err(e) = self.with(|c| {
+            // One resource per key: an older one under the key (a replaced resource, an earlier
+            // task definition revision) is superseded.
+            c.execute(
+                "UPDATE resources SET deleted_ms = ?1 WHERE project = ?2 AND profile = ?3 AND region = ?4 AND key = ?5 AND identifier != ?6 AND deleted_ms IS NULL",
+                params![now_ms(), r.project, r.profile, r.region, r.key, r.id],
+            )?;
+            c.execute(
+                "INSERT INTO resources (project_path, project, profile, region, kind, key, name, identifier, created_ms)
+                 VALUES ('', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(profile, region, kind, identifier) DO UPDATE SET
+                   project = excluded.project, key = excluded.key, name = excluded.name, deleted_ms = NULL",
+                params![r.project, r.profile, r.region, r.kind, r.key, r.name, r.id, now_ms()],
+            )?;
+            Ok(())
+        }) {
+            self.log_failure("an owned resource", e);
+        }
+    }
+
+    fn released(&self, project: &str, profile: &str, region: &str, id: &str) {
+        if let Err(e) = self.with(|c| {
+            c.execute(
+                "UPDATE resources SET deleted_ms = ?1 WHERE project = ?2 AND profile = ?3 AND region = ?4 AND identifier = ?5 AND deleted_ms IS NULL",
+                params![now_ms(), project, profile, region, id],
+            )?;
+            Ok(())
+        }) {
+            self.log_failure("a released resource", e);
+        }
+    }
+
+    fn owned_by(&self, project: &str, profile: &str, region: &str) -> Vec<OwnedResource> {
+        let result = self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT project, profile, region, kind, key, name, identifier FROM resources
+                 WHERE project = ?1 AND profile = ?2 AND region = ?3 AND deleted_ms IS NULL ORDER BY id",
+            )?;
+            let rows = stmt.query_map(params![project, profile, region], |r| {
+                Ok(OwnedResource {
+                    project: r.get(0)?,
+                    profile: r.get(1)?,
+                    region: r.get(2)?,
+                    kind: r.get(3)?,
+                    key: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    name: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    id: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        });
+        result.unwrap_or_else(|e| {
+            self.log_failure("a lookup of owned resources", e);
+            Vec::new()
         })
     }
 }

@@ -53,6 +53,25 @@ const MIGRATIONS: &[&str] = &[
         level TEXT NOT NULL,
         message TEXT NOT NULL
     );",
+    // 2: applies and destroys, step by step (a row before and after each), and the resources a
+    // project owns, by its name and the key in its graph.
+    "ALTER TABLE runs ADD COLUMN project TEXT;
+    CREATE TABLE run_steps (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        key TEXT NOT NULL,
+        action TEXT NOT NULL,
+        status TEXT NOT NULL,
+        resource_id TEXT,
+        error TEXT,
+        started_ms INTEGER NOT NULL,
+        finished_ms INTEGER
+    );
+    CREATE INDEX run_steps_by_run ON run_steps(run_id);
+    ALTER TABLE resources ADD COLUMN project TEXT;
+    ALTER TABLE resources ADD COLUMN key TEXT;
+    ALTER TABLE resources ADD COLUMN name TEXT;
+    CREATE INDEX resources_by_project ON resources(project, profile, region);",
 ];
 
 /// The schema version this build writes.

@@ -92,3 +92,48 @@ fn journal_keeps_calls_in_order_with_their_outcome() {
     assert_eq!(calls[0].outcome, CallOutcome::ServiceError);
     assert_eq!(calls[1].outcome, CallOutcome::Ok);
 }
+
+#[test]
+fn runs_keep_a_row_before_and_after_each_step_and_owned_resources_until_released() {
+    use slipway_core::journal::{OwnedResource, RunLog};
+    let store = Store::open_in_memory().unwrap();
+    let run = store.begin_run("shop", "apply");
+    store.step_started(run, "alb", "create");
+    assert_eq!(store.run_steps(run).unwrap()[0].status, "started");
+    store.step_finished(run, "alb", "done", Some("arn:alb"), None);
+    let steps = store.run_steps(run).unwrap();
+    assert_eq!(steps[0].status, "done");
+    assert_eq!(steps[0].resource_id.as_deref(), Some("arn:alb"));
+    assert!(steps[0].finished_ms.is_some());
+    store.end_run(run, "done");
+    assert_eq!(store.runs_of("shop", 5).unwrap()[0].2, "done");
+
+    let r = OwnedResource {
+        project: "shop".into(),
+        profile: "practice".into(),
+        region: "us-east-1".into(),
+        kind: "load_balancer".into(),
+        key: "alb".into(),
+        name: "shop".into(),
+        id: "arn:alb".into(),
+    };
+    store.owned(&r);
+    store.owned(&r);
+    assert_eq!(
+        store.owned_by("shop", "practice", "us-east-1"),
+        vec![r.clone()]
+    );
+    assert!(store.owned_by("shop", "practice", "eu-west-1").is_empty());
+    let newer = OwnedResource {
+        id: "arn:alb:2".into(),
+        ..r.clone()
+    };
+    store.owned(&newer);
+    assert_eq!(
+        store.owned_by("shop", "practice", "us-east-1"),
+        vec![newer.clone()],
+        "one per key"
+    );
+    store.released("shop", "practice", "us-east-1", "arn:alb:2");
+    assert!(store.owned_by("shop", "practice", "us-east-1").is_empty());
+}

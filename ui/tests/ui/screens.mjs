@@ -309,7 +309,7 @@ export const tests = [
       await lintSettled(page);
       assert.ok(await page.isVisible('[data-testid="unsaved"]'), "unsaved marker");
       const finding = page.locator('[data-testid="finding-DL3007"]');
-      assert.match(await finding.textContent(), /The base image is tagged latest/);
+      assert.match(await finding.textContent(), /Do not use the latest tag/);
       assert.match(await finding.textContent(), /moving label/, "explained in plain words");
       assert.match(await finding.textContent(), /line 1/);
       assert.ok((await page.locator(".cm-lint-marker-warning").count()) > 0, "a marker in the lint gutter");
@@ -517,7 +517,7 @@ export const tests = [
       assert.match(await page.textContent('[data-testid="detection"]'), /Mã nguồn của bạn cho thấy/);
       await lintSettled(page);
       assert.match(await page.textContent('[data-testid="findings"]'), /Kết quả lint/);
-      assert.match(await page.textContent('[data-testid="finding-SW1002"]'), /Ứng dụng chạy bằng quyền root/);
+      assert.match(await page.textContent('[data-testid="finding-SW1002"]'), /Chạy ứng dụng bằng user không phải root/);
       assert.match(await page.textContent('[data-testid="finding-SW1002"]'), /Sửa/);
       await page.click('[data-testid="generate"]');
       await page.waitForSelector('[data-testid="preview"]');

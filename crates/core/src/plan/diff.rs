@@ -188,7 +188,8 @@ fn show(v: &Value) -> String {
     }
 }
 
-/// The properties of `want` that differ in `have` (only fields `want` names are compared).
+/// The properties of `want` that differ in `have`. Only fields `want` names are compared, and
+/// a field the observer left out of `have` (AWS did not report it) is not compared.
 pub fn compare(want: &Value, have: &Value, prefix: &str, out: &mut Vec<FieldChange>) {
     match (want, have) {
         (Value::Object(w), Value::Object(h)) => {
@@ -198,7 +199,9 @@ pub fn compare(want: &Value, have: &Value, prefix: &str, out: &mut Vec<FieldChan
                 } else {
                     format!("{prefix}.{k}")
                 };
-                compare(wv, h.get(k).unwrap_or(&Value::Null), &path, out);
+                if let Some(hv) = h.get(k) {
+                    compare(wv, hv, &path, out);
+                }
             }
         }
         (w, h) if w == h => {}
@@ -554,6 +557,15 @@ mod tests {
         assert!(last
             .calls
             .contains(&"application-autoscaling:DeleteScalingPolicy".to_string()));
+    }
+
+    #[test]
+    fn a_field_aws_did_not_report_is_not_a_change_but_a_reported_null_is() {
+        let mut out = Vec::new();
+        compare(&json!({"a": 1, "b": true}), &json!({"a": 1}), "", &mut out);
+        assert!(out.is_empty());
+        compare(&json!({"b": true}), &json!({"b": null}), "", &mut out);
+        assert_eq!(out[0].field, "b");
     }
 
     #[test]
