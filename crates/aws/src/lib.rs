@@ -7,6 +7,7 @@ pub mod ec2;
 pub mod ecr;
 pub mod ecs;
 pub mod error;
+pub mod health;
 pub mod journal;
 pub mod practice;
 pub mod profiles;

@@ -83,6 +83,21 @@ pub struct StepRecord {
     pub finished_ms: Option<i64>,
 }
 
+/// One apply or destroy of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RunSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// `apply`, `destroy`.
+    pub kind: String,
+    /// `running`, `done`, `failed`, `cancelled`.
+    pub status: String,
+    #[ts(type = "number")]
+    pub started_ms: i64,
+    #[ts(type = "number | null")]
+    pub finished_ms: Option<i64>,
+}
+
 /// A resource the project owns, as the run log remembers it (for destroy, after a crash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OwnedResource {

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod build;
 pub mod connection;
+pub mod cost;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod doctor;
@@ -11,6 +12,7 @@ pub mod ecr;
 pub mod error;
 pub mod fargate;
 pub mod generate;
+pub mod health;
 pub mod journal;
 pub mod lint;
 pub mod names;

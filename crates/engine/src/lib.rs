@@ -5,8 +5,10 @@ pub mod apply;
 pub mod deploy;
 pub mod doctor;
 pub mod local;
+pub mod practice;
 pub mod project;
 pub mod push;
+pub mod rollout;
 
 /// The image the practice script imports (no registry can be reached to pull one).
 pub const PRACTICE_BASE_IMAGE: &str = "slipway/base:practice";

@@ -259,3 +259,114 @@ async fn bad_specs_are_refused_before_any_call() {
         "no AWS call for a spec that cannot work"
     );
 }
+
+#[tokio::test]
+async fn the_practice_scheduler_brings_the_service_to_steady_and_rolls_out_a_new_image() {
+    use slipway_engine::rollout::{wait_steady, ServiceRef};
+    let (conn, store, _dir) = practice().await;
+    let name = unique("roll");
+    let s = spec(&name, "");
+    let change = plan_service(&conn, &s, &format!("{IMAGE}:v1"))
+        .await
+        .unwrap();
+    let report = apply_change(
+        &conn,
+        store.as_ref(),
+        &name,
+        &change,
+        DEFAULT_CONCURRENCY,
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert!(report.succeeded(), "{:?}", report.failed);
+    let after = plan_service(&conn, &s, &format!("{IMAGE}:v1"))
+        .await
+        .unwrap();
+    let target = ServiceRef {
+        cluster: name.clone(),
+        service: name.clone(),
+        target_group: after.observed.get("tg").map(|o| o.id.clone()),
+    };
+    let mut notes = Vec::new();
+    let health = wait_steady(
+        &conn,
+        &target,
+        std::time::Duration::from_secs(60),
+        &CancellationToken::new(),
+        |u| {
+            if let Some(n) = &u.note {
+                notes.push(n.clone());
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(health.running, 2);
+    assert_eq!(health.healthy_targets(), 2);
+    assert!(notes.len() >= 2, "the timeline shows progress: {notes:?}");
+
+    // A new image: a rolling deployment replaces both tasks, never dropping below 2 running.
+    let update = plan_service(&conn, &s, &format!("{IMAGE}:v2"))
+        .await
+        .unwrap();
+    let report = apply_change(
+        &conn,
+        store.as_ref(),
+        &name,
+        &update,
+        DEFAULT_CONCURRENCY,
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert!(report.succeeded(), "{:?}", report.failed);
+    let mut min_running = i32::MAX;
+    let mut saw_two_deployments = false;
+    let health = wait_steady(
+        &conn,
+        &target,
+        std::time::Duration::from_secs(60),
+        &CancellationToken::new(),
+        |u| {
+            min_running = min_running.min(u.health.running);
+            saw_two_deployments |= u.health.deployments.len() == 2;
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        saw_two_deployments,
+        "old and new deployments side by side during the rollout"
+    );
+    assert!(
+        min_running >= 2,
+        "minimum healthy 100%: never fewer than 2 running ({min_running})"
+    );
+    assert!(health
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == "RUNNING")
+        .all(|t| t.task_definition.ends_with(":2")));
+    assert_eq!(health.stopped_tasks().len(), 2, "the two old tasks stopped");
+
+    let gone = plan_destroy(&conn, store.as_ref(), &s, false)
+        .await
+        .unwrap();
+    let report = slipway_engine::apply::apply(
+        &slipway_engine::apply::ApplyContext {
+            conn: &conn,
+            log: store.as_ref(),
+            project: &name,
+            concurrency: DEFAULT_CONCURRENCY,
+        },
+        "destroy",
+        &gone.plan,
+        &gone.desired,
+        &gone.observed,
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert!(report.succeeded(), "{:?}", report.failed);
+}

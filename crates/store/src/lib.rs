@@ -6,7 +6,7 @@ mod migrations;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use slipway_core::journal::{
-    CallJournal, CallOutcome, CallRecord, OwnedResource, RunLog, StepRecord,
+    CallJournal, CallOutcome, CallRecord, OwnedResource, RunLog, RunSummary, StepRecord,
 };
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::Settings;
@@ -243,18 +243,20 @@ impl Store {
         })
     }
 
-    /// Runs of a project, newest first: (id, kind, status, started_ms, finished_ms).
-    pub fn runs_of(
-        &self,
-        project: &str,
-        limit: u32,
-    ) -> Result<Vec<(i64, String, String, i64, Option<i64>)>, StoreError> {
+    /// Runs of a project, newest first.
+    pub fn runs_of(&self, project: &str, limit: u32) -> Result<Vec<RunSummary>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, kind, status, started_ms, finished_ms FROM runs WHERE project = ?1 ORDER BY id DESC LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![project, limit], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok(RunSummary {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    status: r.get(2)?,
+                    started_ms: r.get(3)?,
+                    finished_ms: r.get(4)?,
+                })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })

@@ -106,7 +106,7 @@ fn runs_keep_a_row_before_and_after_each_step_and_owned_resources_until_released
     assert_eq!(steps[0].resource_id.as_deref(), Some("arn:alb"));
     assert!(steps[0].finished_ms.is_some());
     store.end_run(run, "done");
-    assert_eq!(store.runs_of("shop", 5).unwrap()[0].2, "done");
+    assert_eq!(store.runs_of("shop", 5).unwrap()[0].status, "done");
 
     let r = OwnedResource {
         project: "shop".into(),

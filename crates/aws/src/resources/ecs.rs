@@ -232,6 +232,9 @@ pub async fn register_taskdef(
         .name(s(&c, "name"))
         .image(s(&c, "image"))
         .essential(true)
+        // The one container gets the whole task's memory; saying so explicitly also lets
+        // emulators (the practice stack) place the task.
+        .memory_reservation(n(props, "memory") as i32)
         .port_mappings(
             PortMapping::builder()
                 .container_port(port)
