@@ -7,6 +7,7 @@
 mod local;
 mod output;
 mod registry;
+mod service;
 
 use clap::{Parser, Subcommand};
 use slipway_aws::connection::ConnectRequest;
@@ -141,6 +142,60 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Show what apply would create, change or delete for the service, with its cost.
+    Plan {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The image to deploy (default: the newest tag in the project's ECR repository).
+        #[arg(long)]
+        image: Option<String>,
+    },
+    /// Create or update the service behind a load balancer, then wait until it is steady.
+    Apply {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The image to deploy (default: the newest tag in the project's ECR repository).
+        #[arg(long)]
+        image: Option<String>,
+        /// Apply without asking (for scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// How many steps run at once.
+        #[arg(long, default_value_t = slipway_engine::apply::DEFAULT_CONCURRENCY)]
+        concurrency: usize,
+        /// Do not wait for the service to become steady.
+        #[arg(long)]
+        no_wait: bool,
+        /// Seconds to wait for steady state.
+        #[arg(long, default_value_t = 900)]
+        timeout: u64,
+    },
+    /// Delete everything the project created (found by name, tag and run log), then check.
+    Destroy {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Delete without asking (for scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Keep the log group (the app's logs).
+        #[arg(long)]
+        keep_logs: bool,
+        /// Keep the ECR repository and its images.
+        #[arg(long)]
+        keep_repository: bool,
+        /// How many deletions run at once.
+        #[arg(long, default_value_t = slipway_engine::apply::DEFAULT_CONCURRENCY)]
+        concurrency: usize,
+    },
+    /// The service now: deployments, tasks, targets, events.
+    Status {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -214,6 +269,18 @@ fn open_store(dir: Option<PathBuf>) -> Result<Arc<slipway_store::Store>, ErrorBo
         )
     })?;
     Ok(Arc::new(slipway_store::Store::open_in(&dir)?))
+}
+
+fn service_ctx(
+    json: &bool,
+    data: Option<PathBuf>,
+    request: &ConnectRequest,
+) -> Result<service::Ctx, ErrorBody> {
+    Ok(service::Ctx {
+        json: *json,
+        request: request.clone(),
+        store: open_store(data)?,
+    })
 }
 
 async fn run(cli: Cli) -> Outcome {
@@ -364,6 +431,37 @@ async fn run(cli: Cli) -> Outcome {
             };
             registry::images(cli.json, &dir, &request, store).await
         }
+        Command::Plan { dir, image } => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => service::plan(&ctx, &dir, image).await,
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
+        Command::Apply {
+            dir,
+            image,
+            yes,
+            concurrency,
+            no_wait,
+            timeout,
+        } => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => service::apply(&ctx, &dir, image, yes, concurrency, !no_wait, timeout).await,
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
+        Command::Destroy {
+            dir,
+            yes,
+            keep_logs,
+            keep_repository,
+            concurrency,
+        } => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => {
+                service::destroy(&ctx, &dir, yes, keep_logs, keep_repository, concurrency).await
+            }
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
+        Command::Status { dir } => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => service::status(&ctx, &dir).await,
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
         Command::Context(ContextCommand::Ls { dir, dockerfile }) => {
             match slipway_docker::context::list_context(&dir, &dockerfile) {
                 Ok(files) => {

@@ -331,3 +331,155 @@ pub async fn tagged_leftovers(conn: &Connection, project: &str) -> Result<Vec<St
     }
     Ok(left)
 }
+
+/// What `deploy` reports: each step of the apply, then each look at the rollout.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum DeployEvent {
+    Apply {
+        event: ApplyEvent,
+    },
+    Rollout {
+        update: crate::rollout::RolloutUpdate,
+    },
+}
+
+/// The end of a deploy.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct DeployOutcome {
+    pub report: ApplyReport,
+    /// Where the app answers, once the load balancer exists.
+    pub url: Option<String>,
+    /// The service once steady (or as last seen).
+    pub health: Option<slipway_core::health::ServiceHealth>,
+    /// Why the wait for steady state ended early, when it did.
+    pub rollout_error: Option<ErrorBody>,
+    pub cost: slipway_core::cost::CostEstimate,
+}
+
+/// The service's URL from the load balancer's DNS name (HTTPS with a certificate).
+pub fn service_url(spec: &ProjectSpec, dns_name: &str) -> String {
+    let scheme = if spec.service.certificate_arn.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{dns_name}")
+}
+
+/// Applies the change and, when it succeeded and `wait` is set, waits until the service is
+/// steady, reporting the rollout; returns the URL and what it costs.
+#[allow(clippy::too_many_arguments)]
+pub async fn deploy(
+    conn: &Connection,
+    log: &dyn RunLog,
+    spec: &ProjectSpec,
+    change: &PlannedChange,
+    concurrency: usize,
+    wait: Option<std::time::Duration>,
+    cancel: &CancellationToken,
+    mut on_event: impl FnMut(DeployEvent),
+) -> DeployOutcome {
+    let project = spec.app.name.clone();
+    let report = apply_change(conn, log, &project, change, concurrency, cancel, |event| {
+        on_event(DeployEvent::Apply { event })
+    })
+    .await;
+    let cost = slipway_core::cost::service_cost(spec, &conn.region);
+    let mut outcome = DeployOutcome {
+        report,
+        url: None,
+        health: None,
+        rollout_error: None,
+        cost,
+    };
+    if !outcome.report.succeeded() {
+        return outcome;
+    }
+    // What exists now: the load balancer's name and the target group to watch.
+    let after = match plan_service(conn, spec, &image_of(change)).await {
+        Ok(a) => a,
+        Err(e) => {
+            outcome.rollout_error = Some(e);
+            return outcome;
+        }
+    };
+    outcome.url = after
+        .observed
+        .get("alb")
+        .and_then(|o| o.outputs.get("dns_name"))
+        .and_then(|d| d.as_str())
+        .map(|d| service_url(spec, d));
+    let Some(timeout) = wait else { return outcome };
+    let n = names(spec);
+    let target = crate::rollout::ServiceRef {
+        cluster: n.cluster,
+        service: n.service,
+        target_group: after.observed.get("tg").map(|o| o.id.clone()),
+    };
+    match crate::rollout::wait_steady(conn, &target, timeout, cancel, |u| {
+        on_event(DeployEvent::Rollout { update: u.clone() })
+    })
+    .await
+    {
+        Ok(h) => outcome.health = Some(h),
+        Err(e) => outcome.rollout_error = Some(e),
+    }
+    outcome
+}
+
+/// The image a planned change deploys.
+pub fn image_of(change: &PlannedChange) -> String {
+    change
+        .desired
+        .get("taskdef")
+        .and_then(|d| d.props["container"]["image"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Destroys what `plan_destroy` found, then looks again; returns the report and what is left
+/// of the project (by name, by tag, or in the run log), apart from a log group kept on purpose.
+#[allow(clippy::too_many_arguments)]
+pub async fn destroy(
+    conn: &Connection,
+    log: &dyn RunLog,
+    spec: &ProjectSpec,
+    change: &PlannedChange,
+    keep_logs: bool,
+    concurrency: usize,
+    cancel: &CancellationToken,
+    on_event: impl FnMut(ApplyEvent),
+) -> Result<(ApplyReport, Vec<String>), ErrorBody> {
+    let project = spec.app.name.clone();
+    let ctx = ApplyContext {
+        conn,
+        log,
+        project: &project,
+        concurrency,
+    };
+    let report = apply(
+        &ctx,
+        "destroy",
+        &change.plan,
+        &change.desired,
+        &change.observed,
+        cancel,
+        on_event,
+    )
+    .await;
+    let again = plan_destroy(conn, log, spec, keep_logs).await?;
+    let mut left: Vec<String> = again.observed.values().map(|o| o.id.clone()).collect();
+    let log_group = names(spec).log_group;
+    for arn in tagged_leftovers(conn, &project).await? {
+        let kept = keep_logs && arn.contains(":log-group:") && arn.contains(&log_group);
+        if !kept
+            && !left
+                .iter()
+                .any(|l| arn.starts_with(l.as_str()) || l == &arn)
+        {
+            left.push(arn);
+        }
+    }
+    Ok((report, left))
+}
