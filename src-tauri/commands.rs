@@ -31,4 +31,9 @@ pub const COMMAND_NAMES: &[&str] = &[
     "push_image",
     "list_images",
     "scan_report",
+    "plan_service",
+    "apply_service",
+    "service_health",
+    "plan_destroy",
+    "destroy_service",
 ];

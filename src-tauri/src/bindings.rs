@@ -5,13 +5,19 @@
 use crate::commands::app::AppInfo;
 use crate::commands::build::BuildForm;
 use crate::commands::dockerfile::InitForm;
+use crate::commands::service::{DestroyOutcome, DestroyPlan, ServicePlan};
 use slipway_core::build::BuildEvent;
 use slipway_core::connection::{ConnectionInfo, ProfileKind, ProfileSummary};
+use slipway_core::cost::{CostEstimate, CostLine};
 use slipway_core::dockerfile::InstructionLine;
 use slipway_core::doctor::{CheckGroup, CheckStatus, DoctorCheck, DoctorReport};
 use slipway_core::ecr::{EcrImage, Repository, ScanFinding, ScanReport};
 use slipway_core::generate::GenerateOptions;
+use slipway_core::health::{
+    ContainerInfo, DeploymentInfo, ServiceEvent, ServiceHealth, TargetInfo, TaskInfo,
+};
 use slipway_core::lint::{Finding, Fix, Severity, TextEdit};
+use slipway_core::plan::{Action, FieldChange, Plan, PlanStep, ResourceKind};
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::{Language, Settings, Theme};
 use slipway_core::spec::Encryption;
@@ -30,9 +36,12 @@ use slipway_docker::context::{ContextSummary, FolderWeight};
 use slipway_docker::image::{ImageReport, Layer};
 use slipway_docker::probe::ProbeResponse;
 use slipway_docker::push::{LayerState, PushEvent};
+use slipway_engine::apply::{ApplyEvent, ApplyReport, StepFailure};
+use slipway_engine::deploy::{DeployEvent, DeployOutcome};
 use slipway_engine::local::{LocalBuild, RunEvent};
 use slipway_engine::project::{InitPlan, ProposedFile};
 use slipway_engine::push::{PushOutcome, PushProgress};
+use slipway_engine::rollout::RolloutUpdate;
 use ts_rs::{Config, TS};
 
 /// Where the generated file lives, relative to the repository root.
@@ -225,6 +234,46 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             vec![("path", String::name(cfg)), ("digest", String::name(cfg))],
             ScanReport::name(cfg),
         ),
+        sig(
+            "plan_service",
+            vec![
+                ("path", String::name(cfg)),
+                ("image", Option::<String>::name(cfg)),
+            ],
+            ServicePlan::name(cfg),
+        ),
+        sig(
+            "apply_service",
+            vec![
+                ("path", String::name(cfg)),
+                ("image", String::name(cfg)),
+                ("expected", Plan::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", DeployEvent::name(cfg))),
+            ],
+            DeployOutcome::name(cfg),
+        ),
+        sig(
+            "service_health",
+            vec![("path", String::name(cfg))],
+            ServiceHealth::name(cfg),
+        ),
+        sig(
+            "plan_destroy",
+            vec![("path", String::name(cfg)), ("keep_logs", bool::name(cfg))],
+            DestroyPlan::name(cfg),
+        ),
+        sig(
+            "destroy_service",
+            vec![
+                ("path", String::name(cfg)),
+                ("keep_logs", bool::name(cfg)),
+                ("keep_repository", bool::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", ApplyEvent::name(cfg))),
+            ],
+            DestroyOutcome::name(cfg),
+        ),
     ]
 }
 
@@ -295,6 +344,28 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         PushEvent::decl(cfg),
         PushProgress::decl(cfg),
         PushOutcome::decl(cfg),
+        ResourceKind::decl(cfg),
+        Action::decl(cfg),
+        FieldChange::decl(cfg),
+        PlanStep::decl(cfg),
+        Plan::decl(cfg),
+        CostLine::decl(cfg),
+        CostEstimate::decl(cfg),
+        ServicePlan::decl(cfg),
+        DeploymentInfo::decl(cfg),
+        ContainerInfo::decl(cfg),
+        TaskInfo::decl(cfg),
+        TargetInfo::decl(cfg),
+        ServiceEvent::decl(cfg),
+        ServiceHealth::decl(cfg),
+        RolloutUpdate::decl(cfg),
+        ApplyEvent::decl(cfg),
+        StepFailure::decl(cfg),
+        ApplyReport::decl(cfg),
+        DeployEvent::decl(cfg),
+        DeployOutcome::decl(cfg),
+        DestroyPlan::decl(cfg),
+        DestroyOutcome::decl(cfg),
     ]
 }
 

@@ -87,6 +87,11 @@ pub fn builder<R: Runtime>(
             commands::registry::push_image,
             commands::registry::list_images,
             commands::registry::scan_report,
+            commands::service::plan_service,
+            commands::service::apply_service,
+            commands::service::service_health,
+            commands::service::plan_destroy,
+            commands::service::destroy_service,
         ]))
 }
 

@@ -232,11 +232,10 @@ pub async fn apply(
     if json {
         emit(&serde_json::json!({"kind": "done", "outcome": outcome}));
     }
-    if let Some((key, e)) = &outcome.report.failed {
+    if let Some(f) = &outcome.report.failed {
         if !json {
-            eprintln!("\nThe apply stopped at {key}. Run `slipway apply` again: finished steps are kept and it picks up where it stopped.");
+            eprintln!("\nThe apply stopped at {}. Run `slipway apply` again: finished steps are kept and it picks up where it stopped.", f.key);
         }
-        let _ = e;
         return Outcome::Failed;
     }
     if outcome.report.cancelled {
@@ -360,28 +359,9 @@ pub async fn status(ctx: &Ctx, dir: &Path) -> Outcome {
         Ok(x) => x,
         Err((e, o)) => return output::error(ctx.json, &e, o),
     };
-    let n = deploy::names(&spec);
-    let tg = slipway_aws::resources::observe(
-        &conn,
-        &slipway_core::plan::Desired {
-            key: "tg".into(),
-            kind: slipway_core::plan::ResourceKind::TargetGroup,
-            name: n.target_group.clone(),
-            props: serde_json::json!({}),
-            deps: vec![],
-            purpose: String::new(),
-            data: false,
-        },
-        None,
-    )
-    .await
-    .ok()
-    .flatten()
-    .map(|o| o.id);
-    let target = slipway_engine::rollout::ServiceRef {
-        cluster: n.cluster,
-        service: n.service,
-        target_group: tg,
+    let target = match deploy::service_ref(&conn, &spec).await {
+        Ok(t) => t,
+        Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
     };
     let health = match slipway_engine::rollout::look(&conn, &target).await {
         Ok(h) => h,

@@ -38,6 +38,13 @@ pub enum ApplyEvent {
     StepSkipped { key: String, reason: String },
 }
 
+/// The step that stopped an apply, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StepFailure {
+    pub key: String,
+    pub error: ErrorBody,
+}
+
 /// The end of an apply.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ApplyReport {
@@ -45,7 +52,7 @@ pub struct ApplyReport {
     pub run_id: i64,
     /// Keys of the steps that finished.
     pub done: Vec<String>,
-    pub failed: Option<(String, ErrorBody)>,
+    pub failed: Option<StepFailure>,
     pub cancelled: bool,
     #[ts(type = "number")]
     pub duration_ms: u64,
@@ -86,7 +93,7 @@ pub async fn apply(
     let mut outputs: Outputs = Outputs::new();
     let mut finished: BTreeSet<String> = BTreeSet::new();
     let mut done: Vec<String> = Vec::new();
-    let mut failed: Option<(String, ErrorBody)> = None;
+    let mut failed: Option<StepFailure> = None;
     let mut cancelled = false;
     // Steps that change nothing complete at once: their outputs are what exists.
     for step in &plan.steps {
@@ -216,7 +223,7 @@ pub async fn apply(
                     error: body.clone(),
                 });
                 if failed.is_none() {
-                    failed = Some((key, body));
+                    failed = Some(StepFailure { key, error: body });
                 }
             }
         }
@@ -226,7 +233,7 @@ pub async fn apply(
             "the apply was cancelled".to_string()
         } else {
             match &failed {
-                Some((k, _)) => format!("{k} failed first"),
+                Some(f) => format!("{} failed first", f.key),
                 None => "a step it needs did not finish".to_string(),
             }
         };

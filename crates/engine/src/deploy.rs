@@ -483,3 +483,31 @@ pub async fn destroy(
     }
     Ok((report, left))
 }
+
+/// Where the project's service is: its cluster, its name and its target group (found by name).
+pub async fn service_ref(
+    conn: &Connection,
+    spec: &ProjectSpec,
+) -> Result<crate::rollout::ServiceRef, ErrorBody> {
+    let n = names(spec);
+    let tg = slipway_aws::resources::observe(
+        conn,
+        &Desired {
+            key: "tg".into(),
+            kind: slipway_core::plan::ResourceKind::TargetGroup,
+            name: n.target_group.clone(),
+            props: serde_json::json!({}),
+            deps: Vec::new(),
+            purpose: String::new(),
+            data: false,
+        },
+        None,
+    )
+    .await?
+    .map(|o| o.id);
+    Ok(crate::rollout::ServiceRef {
+        cluster: n.cluster,
+        service: n.service,
+        target_group: tg,
+    })
+}

@@ -8,3 +8,4 @@ pub mod dockerfile;
 pub mod doctor;
 pub mod projects;
 pub mod registry;
+pub mod service;

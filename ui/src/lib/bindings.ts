@@ -549,6 +549,194 @@ export type PushOutcome = { repository: Repository, tag: string, digest: string,
  */
 image_uri: string, layers_pushed: number, layers_existing: number, };
 
+export type ResourceKind = "network" | "security_group" | "load_balancer" | "target_group" | "listener" | "role" | "log_group" | "cluster" | "task_definition" | "service" | "scalable_target" | "scaling_policy" | "bucket" | "build_project" | "pipeline" | "source_connection";
+
+export type Action = "create" | "update" | "replace" | "delete" | "keep" | "read";
+
+export type FieldChange = { 
+/**
+ * Dotted path, e.g. `container.image`.
+ */
+field: string, from: string | null, 
+/**
+ * `None` when it is only known after apply.
+ */
+to: string | null, };
+
+export type PlanStep = { key: string, kind: ResourceKind, name: string, action: Action, 
+/**
+ * Why this action, in a sentence.
+ */
+reason: string, 
+/**
+ * What the resource is for.
+ */
+purpose: string, changes: Array<FieldChange>, 
+/**
+ * The AWS API calls the step makes, e.g. `elasticloadbalancing:CreateLoadBalancer`.
+ */
+calls: Array<string>, deps: Array<string>, 
+/**
+ * The existing resource's id, when there is one.
+ */
+id: string | null, };
+
+export type Plan = { project: string, steps: Array<PlanStep>, 
+/**
+ * The longest chain of dependent changing steps (what bounds an apply's wall time).
+ */
+critical_path: number, };
+
+export type CostLine = { 
+/**
+ * What is paid for, e.g. "Fargate vCPU".
+ */
+item: string, 
+/**
+ * How the number comes about, e.g. "2 tasks × 0.25 vCPU × $0.04048/h".
+ */
+detail: string, 
+/**
+ * USD per hour.
+ */
+hourly: number, };
+
+export type CostEstimate = { region: string, 
+/**
+ * Whether the table has this region's own prices (else us-east-1's are used).
+ */
+region_priced: boolean, lines: Array<CostLine>, hourly: number, daily: number, 
+/**
+ * 730 hours.
+ */
+monthly: number, 
+/**
+ * What the estimate assumes, one sentence each.
+ */
+assumptions: Array<string>, 
+/**
+ * Where the prices come from and when.
+ */
+source: string, };
+
+export type ServicePlan = { plan: Plan, cost: CostEstimate, 
+/**
+ * The image the plan deploys.
+ */
+image: string, };
+
+export type DeploymentInfo = { id: string, 
+/**
+ * `PRIMARY`, `ACTIVE` or `INACTIVE`.
+ */
+status: string, 
+/**
+ * `IN_PROGRESS`, `COMPLETED` or `FAILED`.
+ */
+rollout_state: string | null, rollout_reason: string | null, task_definition: string, desired: number, running: number, pending: number, failed: number, created_ms: number | null, updated_ms: number | null, };
+
+export type ContainerInfo = { name: string, last_status: string, exit_code: number | null, reason: string | null, 
+/**
+ * The container health check's verdict: `HEALTHY`, `UNHEALTHY`, `UNKNOWN`.
+ */
+health: string | null, };
+
+export type TaskInfo = { arn: string, 
+/**
+ * The last part of the ARN, as the console shows it.
+ */
+id: string, 
+/**
+ * `PROVISIONING`, `PENDING`, `ACTIVATING`, `RUNNING`, `DEACTIVATING`, `STOPPING`, `STOPPED`.
+ */
+last_status: string, desired_status: string, 
+/**
+ * The task's health from its containers' checks.
+ */
+health: string | null, availability_zone: string | null, private_ip: string | null, task_definition: string, 
+/**
+ * Which deployment started it (`startedBy`).
+ */
+started_by: string | null, started_ms: number | null, stopped_ms: number | null, stopped_reason: string | null, 
+/**
+ * `EssentialContainerExited`, `TaskFailedToStart`, `ServiceSchedulerInitiated` ...
+ */
+stop_code: string | null, containers: Array<ContainerInfo>, };
+
+export type TargetInfo = { 
+/**
+ * The task's IP address.
+ */
+id: string, port: number, 
+/**
+ * `initial`, `healthy`, `unhealthy`, `unused`, `draining`, `unavailable`.
+ */
+state: string, 
+/**
+ * e.g. `Target.ResponseCodeMismatch`, `Target.Timeout`.
+ */
+reason: string | null, description: string | null, };
+
+export type ServiceEvent = { id: string, at_ms: number, message: string, };
+
+export type ServiceHealth = { cluster: string, service: string, 
+/**
+ * `ACTIVE`, `DRAINING`, `INACTIVE`, or `MISSING` when it does not exist.
+ */
+status: string, desired: number, running: number, pending: number, task_definition: string, deployments: Array<DeploymentInfo>, 
+/**
+ * Running tasks and the ones that stopped recently.
+ */
+tasks: Array<TaskInfo>, targets: Array<TargetInfo>, 
+/**
+ * Newest first.
+ */
+events: Array<ServiceEvent>, observed_ms: number, };
+
+export type RolloutUpdate = { health: ServiceHealth, steady: boolean, 
+/**
+ * A sentence for the timeline: what changed since the last look.
+ */
+note: string | null, elapsed_ms: number, };
+
+export type ApplyEvent = { "kind": "step_started", key: string, action: Action, } | { "kind": "step_done", key: string, action: Action, id: string, duration_ms: number, } | { "kind": "step_failed", key: string, error: ErrorBody, } | { "kind": "step_skipped", key: string, reason: string, };
+
+export type StepFailure = { key: string, error: ErrorBody, };
+
+export type ApplyReport = { run_id: number, 
+/**
+ * Keys of the steps that finished.
+ */
+done: Array<string>, failed: StepFailure | null, cancelled: boolean, duration_ms: number, };
+
+export type DeployEvent = { "phase": "apply", event: ApplyEvent, } | { "phase": "rollout", update: RolloutUpdate, };
+
+export type DeployOutcome = { report: ApplyReport, 
+/**
+ * Where the app answers, once the load balancer exists.
+ */
+url: string | null, 
+/**
+ * The service once steady (or as last seen).
+ */
+health: ServiceHealth | null, 
+/**
+ * Why the wait for steady state ended early, when it did.
+ */
+rollout_error: ErrorBody | null, cost: CostEstimate, };
+
+export type DestroyPlan = { plan: Plan, 
+/**
+ * The ECR repository, when it exists (deleted unless the person keeps it).
+ */
+repository: string | null, };
+
+export type DestroyOutcome = { report: ApplyReport, 
+/**
+ * What is still there afterwards (empty when everything went).
+ */
+left: Array<string>, repository_deleted: boolean, };
+
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
 export function getSettings(): Promise<Settings> { return invoke("get_settings"); }
@@ -580,4 +768,9 @@ export function localBuilds(path: string): Promise<Array<LocalBuild>> { return i
 export function pushImage(path: string, image: string | null, operation: string, onEvent: Channel<PushProgress>): Promise<PushOutcome> { return invoke("push_image", { path, image, operation, onEvent }); }
 export function listImages(path: string): Promise<Array<EcrImage>> { return invoke("list_images", { path }); }
 export function scanReport(path: string, digest: string): Promise<ScanReport> { return invoke("scan_report", { path, digest }); }
+export function planService(path: string, image: string | null): Promise<ServicePlan> { return invoke("plan_service", { path, image }); }
+export function applyService(path: string, image: string, expected: Plan, operation: string, onEvent: Channel<DeployEvent>): Promise<DeployOutcome> { return invoke("apply_service", { path, image, expected, operation, onEvent }); }
+export function serviceHealth(path: string): Promise<ServiceHealth> { return invoke("service_health", { path }); }
+export function planDestroy(path: string, keepLogs: boolean): Promise<DestroyPlan> { return invoke("plan_destroy", { path, keepLogs }); }
+export function destroyService(path: string, keepLogs: boolean, keepRepository: boolean, operation: string, onEvent: Channel<ApplyEvent>): Promise<DestroyOutcome> { return invoke("destroy_service", { path, keepLogs, keepRepository, operation, onEvent }); }
 export { Channel };
