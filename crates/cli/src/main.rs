@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the operation ran and found a failure (a doctor check failed);
 //! 2 bad usage or input; 3 the environment is not usable (store, config files).
 
+mod export;
 mod local;
 mod output;
 mod registry;
@@ -195,6 +196,26 @@ enum Command {
         /// The project folder (with slipway.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Write the project's service for another deployment tool (offline: slipway.toml only).
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// A CloudFormation template (JSON) of the same resources `slipway` deploys.
+    Cloudformation {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The image the service runs (<repository URI>:<tag>), the Image parameter's default;
+        /// without it, whoever deploys the stack gives one.
+        #[arg(long)]
+        image: Option<String>,
+        /// Write the template to this file (atomically) instead of printing it.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
 }
 
@@ -462,6 +483,9 @@ async fn run(cli: Cli) -> Outcome {
             Ok(ctx) => service::status(&ctx, &dir).await,
             Err(e) => output::error(cli.json, &e, Outcome::Environment),
         },
+        Command::Export(ExportCommand::Cloudformation { dir, image, output }) => {
+            export::cloudformation(cli.json, &dir, image, output.as_deref())
+        }
         Command::Context(ContextCommand::Ls { dir, dockerfile }) => {
             match slipway_docker::context::list_context(&dir, &dockerfile) {
                 Ok(files) => {

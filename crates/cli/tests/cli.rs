@@ -335,3 +335,65 @@ fn lint_prints_findings_and_fails_on_errors() {
     assert_eq!(code, 2);
     assert_eq!(err["error"]["code"], "path_not_found");
 }
+
+#[test]
+fn export_cloudformation_writes_a_template_offline_and_asks_for_the_image_when_none_is_given() {
+    let home = Home::new();
+    let project = home.dir.path().join("shop");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("slipway.toml"),
+        "[app]\nname = \"shop-api\"\nport = 8080\n",
+    )
+    .unwrap();
+    let file = home.dir.path().join("shop.cfn.json");
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-api:1a2b3c4";
+    let (code, out, stderr) = home.slipway(&[
+        "export",
+        "cloudformation",
+        project.to_str().unwrap(),
+        "--image",
+        image,
+        "--output",
+        file.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["written"], file.to_str().unwrap());
+    let template: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(template["Parameters"]["Image"]["Default"], image);
+    assert_eq!(
+        template["Resources"]["Service"]["Type"],
+        "AWS::ECS::Service"
+    );
+    assert_eq!(
+        out["resources"],
+        template["Resources"].as_object().unwrap().len()
+    );
+
+    // No --image: the template goes to stdout, its Image parameter without a default.
+    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["export", "cloudformation"])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(printed["Parameters"]["Image"].get("Default").is_none());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Image=<repository URI>:<tag>"), "{stderr}");
+
+    std::fs::write(
+        project.join("slipway.toml"),
+        "[app]\nname = \"Shop\"\nport = 0\n",
+    )
+    .unwrap();
+    let (code, err, _) = home.slipway(&[
+        "export",
+        "cloudformation",
+        project.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(err["error"]["code"], "spec_invalid");
+}

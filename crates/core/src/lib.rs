@@ -10,6 +10,7 @@ pub mod dockerignore;
 pub mod doctor;
 pub mod ecr;
 pub mod error;
+pub mod export;
 pub mod fargate;
 pub mod generate;
 pub mod health;

@@ -132,7 +132,7 @@ pub fn service_resources(spec: &ProjectSpec, ctx: &ServiceContext) -> Vec<Desire
         &n.task_security_group,
         json!({
             "vpc_id": "${network.vpc_id}",
-            "description": format!("{} tasks: the app's port, from the load balancer only", app.name),
+            "description": format!("{} tasks: the app port, from the load balancer only", app.name),
             "ingress": [{"port": app.port, "source": "${sg-alb.id}"}],
         }),
         &["network", "sg-alb"],
@@ -305,6 +305,13 @@ pub fn service_resources(spec: &ProjectSpec, ctx: &ServiceContext) -> Vec<Desire
         &taskdef_deps,
         "What to run: your image, its port, CPU and memory, logs, environment (awsvpc networking, Fargate).",
     ));
+    // ECS refuses a service whose target group no load balancer uses yet: the service waits
+    // for the listener that forwards to it (with HTTPS, port 80 only redirects).
+    let mut service_deps = vec!["cluster", "taskdef", "sg-tasks", "tg", "listener-http"];
+    if https {
+        service_deps.push("listener-https");
+    }
+    service_deps.push("network");
     out.push(d(
         "service",
         ResourceKind::Service,
@@ -325,7 +332,7 @@ pub fn service_resources(spec: &ProjectSpec, ctx: &ServiceContext) -> Vec<Desire
             "container_name": n.container,
             "container_port": app.port,
         }),
-        &["cluster", "taskdef", "sg-tasks", "tg", "listener-http", "network"],
+        &service_deps,
         "Keeps the chosen number of tasks running behind the load balancer, replacing failed ones and rolling out new versions.",
     ));
     if let Some(a) = &svc.autoscaling {
@@ -429,6 +436,10 @@ mod tests {
         };
         assert_eq!(get("listener-http").props["action"]["type"], "redirect");
         assert_eq!(get("listener-https").props["port"], 443);
+        assert!(
+            get("service").deps.contains(&"listener-https".to_string()),
+            "the target group is attached to the load balancer only through the HTTPS listener"
+        );
         assert_eq!(get("sg-alb").props["ingress"].as_array().unwrap().len(), 2);
         assert_eq!(get("scaling-policy").props["cpu_target"], 60);
         assert_eq!(get("taskdef").props["task_role"], "${role-task.arn}");
@@ -449,5 +460,20 @@ mod tests {
         assert_eq!(td["container"]["image"], ctx().image);
         let sg = &r.iter().find(|x| x.key == "sg-tasks").unwrap().props;
         assert_eq!(sg["ingress"][0]["port"], 8080);
+    }
+
+    #[test]
+    fn security_group_descriptions_use_only_characters_ec2_accepts() {
+        // EC2 refuses anything else in a VPC security group's description (an apostrophe
+        // included): CreateSecurityGroup would fail on AWS, though the emulator accepts it.
+        let allowed = |c: char| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c);
+        let s =
+            spec("[service]\ncertificate_arn = \"arn:aws:acm:us-east-1:123:certificate/abc\"\n");
+        for r in service_resources(&s, &ctx()) {
+            if r.kind == ResourceKind::SecurityGroup {
+                let d = r.props["description"].as_str().unwrap();
+                assert!(d.len() <= 255 && d.chars().all(allowed), "{}: {d}", r.key);
+            }
+        }
     }
 }
