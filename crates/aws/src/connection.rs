@@ -1,6 +1,6 @@
 //! A connection: one resolved profile, region and credentials, and the SDK clients built on it.
 
-use crate::journal::JournalInterceptor;
+use crate::journal::{CallMeter, JournalInterceptor};
 use crate::profiles::{kind_of, load_profile_set};
 use crate::AwsError;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -39,6 +39,24 @@ pub struct Connection {
     pub endpoint: Option<String>,
     sdk: SdkConfig,
     journal: Arc<dyn CallJournal>,
+    meter: Arc<CallMeter>,
+    /// An extra interceptor on every client (tests answer calls with recorded AWS responses).
+    extra: Option<aws_smithy_runtime_api::client::interceptors::SharedInterceptor>,
+}
+
+/// How calls are retried: the SDK's standard strategy (exponential backoff with full jitter,
+/// throttling and transient errors retried, a retry quota so a failing service is not
+/// hammered), with more attempts than the default and, against the local emulator, short
+/// pauses.
+pub fn retry_policy(practice: bool) -> aws_config::retry::RetryConfig {
+    let policy = aws_config::retry::RetryConfig::standard().with_max_attempts(5);
+    if practice {
+        policy
+            .with_initial_backoff(Duration::from_millis(50))
+            .with_max_backoff(Duration::from_secs(2))
+    } else {
+        policy.with_max_backoff(Duration::from_secs(20))
+    }
 }
 
 impl Connection {
@@ -88,6 +106,7 @@ impl Connection {
         let sdk = aws_config::defaults(BehaviorVersion::latest())
             .profile_name(&req.profile)
             .region(Region::new(region.clone()))
+            .retry_config(retry_policy(false))
             .load()
             .await;
         let provider = sdk
@@ -127,6 +146,8 @@ impl Connection {
             endpoint: None,
             sdk,
             journal,
+            meter: Arc::default(),
+            extra: None,
         })
     }
 
@@ -158,7 +179,7 @@ impl Connection {
                     .operation_timeout(Duration::from_secs(30))
                     .build(),
             )
-            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
+            .retry_config(retry_policy(true))
             .sleep_impl(aws_smithy_async_sleep())
             .build();
         Self {
@@ -168,38 +189,61 @@ impl Connection {
             endpoint: Some(stack.aws_endpoint.clone()),
             sdk,
             journal,
+            meter: Arc::default(),
+            extra: None,
+        }
+    }
+
+    /// Adds the extra interceptor (tests) to a client's config builder.
+    fn with_extra<B: WithInterceptor>(&self, builder: B) -> B {
+        match &self.extra {
+            Some(x) => builder.add_interceptor(x.clone()),
+            None => builder,
         }
     }
 
     fn interceptor(&self) -> JournalInterceptor {
-        JournalInterceptor::new(self.profile.clone(), self.journal.clone())
-    }
-
-    /// An STS client that journals its calls.
-    pub fn sts(&self) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
+        JournalInterceptor::new(
+            self.profile.clone(),
+            self.journal.clone(),
+            self.meter.clone(),
         )
     }
 
-    /// An EC2 client that journals its calls.
-    pub fn ec2(&self) -> aws_sdk_ec2::Client {
-        aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
+    /// A connection over a given SDK config with an extra interceptor on every client: tests
+    /// use it with aws-smithy-mocks to play AWS responses the emulator cannot produce.
+    pub fn with_interceptor(
+        profile: &str,
+        sdk: SdkConfig,
+        extra: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+        journal: Arc<dyn CallJournal>,
+    ) -> Self {
+        Self {
+            profile: profile.to_string(),
+            practice: false,
+            region: sdk
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".into()),
+            endpoint: None,
+            sdk,
+            journal,
+            meter: Arc::default(),
+            extra: Some(extra),
+        }
     }
 
-    /// An ECS client that journals its calls.
-    pub fn ecs(&self) -> aws_sdk_ecs::Client {
-        aws_sdk_ecs::Client::from_conf(
-            aws_sdk_ecs::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
+    /// The meter of this connection's calls (shared by its clones).
+    pub fn meter(&self) -> &CallMeter {
+        &self.meter
+    }
+
+    /// The same connection with its own meter (and so its own budget and rate).
+    pub fn metered_apart(&self) -> Self {
+        Self {
+            meter: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// Turns an SDK error of `service`'s `operation` into an `AwsError` with this connection's
@@ -227,60 +271,6 @@ impl Connection {
                 self.practice,
             )
         }
-    }
-
-    /// An ECR client that journals its calls.
-    pub fn ecr(&self) -> aws_sdk_ecr::Client {
-        aws_sdk_ecr::Client::from_conf(
-            aws_sdk_ecr::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
-    }
-
-    /// An Elastic Load Balancing v2 client that journals its calls.
-    pub fn elbv2(&self) -> aws_sdk_elasticloadbalancingv2::Client {
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(
-            aws_sdk_elasticloadbalancingv2::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
-    }
-
-    /// An IAM client that journals its calls.
-    pub fn iam(&self) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::from_conf(
-            aws_sdk_iam::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
-    }
-
-    /// A CloudWatch Logs client that journals its calls.
-    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
-        aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
-    }
-
-    /// An Application Auto Scaling client that journals its calls.
-    pub fn autoscaling(&self) -> aws_sdk_applicationautoscaling::Client {
-        aws_sdk_applicationautoscaling::Client::from_conf(
-            aws_sdk_applicationautoscaling::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
-    }
-
-    /// A Resource Groups Tagging API client that journals its calls.
-    pub fn tagging(&self) -> aws_sdk_resourcegroupstagging::Client {
-        aws_sdk_resourcegroupstagging::Client::from_conf(
-            aws_sdk_resourcegroupstagging::config::Builder::from(&self.sdk)
-                .interceptor(self.interceptor())
-                .build(),
-        )
     }
 
     /// The endpoint shown in errors: the override, or the regional AWS endpoint.
@@ -326,3 +316,69 @@ fn aws_smithy_async_sleep() -> aws_smithy_async::rt::sleep::SharedAsyncSleep {
         aws_smithy_async::rt::sleep::TokioSleep::new(),
     )
 }
+
+/// The one thing every service's config builder can do that `with_extra` needs.
+pub trait WithInterceptor {
+    fn add_interceptor(
+        self,
+        interceptor: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+    ) -> Self;
+}
+
+/// One method per service: a client on the connection's config that journals its calls (and,
+/// in tests, answers them through the extra interceptor).
+macro_rules! clients {
+    ($(($name:ident, $krate:ident, $doc:literal)),* $(,)?) => {
+        impl Connection {
+            $(
+                #[doc = $doc]
+                pub fn $name(&self) -> $krate::Client {
+                    $krate::Client::from_conf(
+                        self.with_extra($krate::config::Builder::from(&self.sdk))
+                            .interceptor(self.interceptor())
+                            .build(),
+                    )
+                }
+            )*
+        }
+
+        $(
+            impl WithInterceptor for $krate::config::Builder {
+                fn add_interceptor(
+                    self,
+                    interceptor: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+                ) -> Self {
+                    self.interceptor(interceptor)
+                }
+            }
+        )*
+    };
+}
+
+clients!(
+    (sts, aws_sdk_sts, "An STS client that journals its calls."),
+    (ec2, aws_sdk_ec2, "An EC2 client that journals its calls."),
+    (ecs, aws_sdk_ecs, "An ECS client that journals its calls."),
+    (ecr, aws_sdk_ecr, "An ECR client that journals its calls."),
+    (
+        elbv2,
+        aws_sdk_elasticloadbalancingv2,
+        "An Elastic Load Balancing v2 client that journals its calls."
+    ),
+    (iam, aws_sdk_iam, "An IAM client that journals its calls."),
+    (
+        logs,
+        aws_sdk_cloudwatchlogs,
+        "A CloudWatch Logs client that journals its calls."
+    ),
+    (
+        autoscaling,
+        aws_sdk_applicationautoscaling,
+        "An Application Auto Scaling client that journals its calls."
+    ),
+    (
+        tagging,
+        aws_sdk_resourcegroupstagging,
+        "A Resource Groups Tagging API client that journals its calls."
+    ),
+);

@@ -31,6 +31,11 @@ pub enum AwsError {
     },
     #[error("region {region} has no default VPC")]
     NoDefaultVpc { region: String },
+    #[error("{service}.{operation} was not sent: the request budget is spent")]
+    BudgetSpent {
+        service: &'static str,
+        operation: &'static str,
+    },
     #[error("{service}.{operation} was denied: {detail}")]
     AccessDenied {
         service: &'static str,
@@ -102,6 +107,11 @@ impl From<&AwsError> for ErrorBody {
                 ErrorCode::NoDefaultVpc,
                 format!("Region {region} has no default VPC, so there is no ready-made network to put the service in."),
                 "Create one with `aws ec2 create-default-vpc`, or pick a VPC and at least two subnets in different zones in the Service step.",
+            ),
+            BudgetSpent { service, operation } => ErrorBody::new(
+                ErrorCode::AwsCallFailed,
+                format!("{service} {operation} was not sent: this operation used up its request budget."),
+                "Something asked AWS far more often than it should; try again, and if it repeats, the History screen shows the calls.",
             ),
             AccessDenied { service, operation, detail } => ErrorBody::new(
                 ErrorCode::AccessDenied,
@@ -201,6 +211,10 @@ where
 {
     use aws_smithy_runtime_api::client::result::SdkError;
     use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+    // The journal interceptor refused the call before it was sent.
+    if format!("{err:?}").contains(crate::journal::BUDGET_SPENT) {
+        return AwsError::BudgetSpent { service, operation };
+    }
     match &err {
         SdkError::DispatchFailure(d) => {
             let detail = if d.is_timeout() {

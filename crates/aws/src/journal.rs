@@ -18,17 +18,94 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// Parameters longer than this are cut in the journal (a task definition can be large).
 const MAX_PARAMS_CHARS: usize = 16 * 1024;
 
-/// Records every call of the client it is attached to.
+/// Counts a connection's calls: the calls of the last minute (the UI shows calls per minute)
+/// and a budget that, once spent, refuses further calls instead of letting a loop run away.
+#[derive(Debug, Default)]
+pub struct CallMeter {
+    /// When each call of the last minute started (oldest first).
+    recent: std::sync::Mutex<std::collections::VecDeque<Instant>>,
+    total: std::sync::atomic::AtomicU64,
+    /// Calls allowed in all; `None` is no limit.
+    budget: std::sync::Mutex<Option<u64>>,
+}
+
+/// What a meter says about its connection's calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallRate {
+    pub last_minute: u32,
+    pub total: u64,
+}
+
+impl CallMeter {
+    /// Sets (or lifts) the budget, counted from the calls made so far.
+    pub fn set_budget(&self, calls: Option<u64>) {
+        let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut b) = self.budget.lock() {
+            *b = calls.map(|c| total + c);
+        }
+    }
+
+    /// Counts a call about to start; false when the budget is spent.
+    fn admit(&self) -> bool {
+        let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
+        if let Ok(b) = self.budget.lock() {
+            if b.is_some_and(|limit| total >= limit) {
+                return false;
+            }
+        }
+        self.total
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut r) = self.recent.lock() {
+            let now = Instant::now();
+            r.push_back(now);
+            while r
+                .front()
+                .is_some_and(|t| now.duration_since(*t).as_secs() >= 60)
+            {
+                r.pop_front();
+            }
+        }
+        true
+    }
+
+    /// Calls in the last minute and in all.
+    pub fn rate(&self) -> CallRate {
+        let now = Instant::now();
+        let last_minute = self
+            .recent
+            .lock()
+            .map(|r| {
+                r.iter()
+                    .filter(|t| now.duration_since(**t).as_secs() < 60)
+                    .count() as u32
+            })
+            .unwrap_or(0);
+        CallRate {
+            last_minute,
+            total: self.total.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+}
+
+/// The message a call gets when the budget is spent (matched by `error::classify`).
+pub const BUDGET_SPENT: &str = "Slipway's request budget for this operation is spent";
+
+/// Records every call of the client it is attached to, and holds it to the call budget.
 #[derive(Debug, Clone)]
 pub struct JournalInterceptor {
     profile: String,
     journal: Arc<dyn CallJournal>,
+    meter: Arc<CallMeter>,
 }
 
 impl JournalInterceptor {
-    /// An interceptor recording calls made with `profile` into `journal`.
-    pub fn new(profile: String, journal: Arc<dyn CallJournal>) -> Self {
-        Self { profile, journal }
+    /// An interceptor recording calls made with `profile` into `journal`, counted by `meter`.
+    pub fn new(profile: String, journal: Arc<dyn CallJournal>, meter: Arc<CallMeter>) -> Self {
+        Self {
+            profile,
+            journal,
+            meter,
+        }
     }
 }
 
@@ -60,6 +137,9 @@ impl Intercept for JournalInterceptor {
         _ctx: &BeforeSerializationInterceptorContextRef<'_>,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        if !self.meter.admit() {
+            return Err(BUDGET_SPENT.into());
+        }
         let wall_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
@@ -167,4 +247,28 @@ fn error_code_of(resp: &aws_smithy_runtime_api::http::Response) -> Option<String
     v.get("__type")
         .and_then(|t| t.as_str())
         .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meter_counts_calls_and_refuses_past_the_budget() {
+        let m = CallMeter::default();
+        assert!(m.admit() && m.admit());
+        assert_eq!(
+            m.rate(),
+            CallRate {
+                last_minute: 2,
+                total: 2
+            }
+        );
+        m.set_budget(Some(1));
+        assert!(m.admit());
+        assert!(!m.admit(), "the budget of one more call is spent");
+        assert_eq!(m.rate().total, 3);
+        m.set_budget(None);
+        assert!(m.admit());
+    }
 }

@@ -50,7 +50,12 @@ async fn world() -> World {
 
 /// Bytes that do not compress, so the engine reports the upload's progress as it goes.
 fn noise(len: usize) -> Vec<u8> {
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    // Seeded by the clock: each run's layer is new to the registry (which keeps its data).
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64;
     (0..len)
         .map(|_| {
             x ^= x << 13;
@@ -151,10 +156,14 @@ async fn pushes_with_layer_progress_and_ecr_reports_the_registrys_digest() {
         .any(|(_, s)| *s == LayerState::Preparing));
     assert!(layer_states.iter().any(|(_, s)| *s == LayerState::Pushed));
     assert!(events.iter().any(|e| matches!(e, PushProgress::Push { event: PushEvent::Layer { state: LayerState::Pushing, current, total: Some(t), .. } } if *current > 0 && *t >= *current)));
+    // The base layer and the small COPY layer may already be in the registry (mounted from
+    // another repository: the registry keeps its data); the 8 MB layer is new every run.
     assert_eq!(
-        outcome.layers_pushed, 3,
-        "the base layer and two COPY layers"
+        outcome.layers_pushed + outcome.layers_existing,
+        3,
+        "{outcome:?}"
     );
+    assert!(outcome.layers_pushed >= 1, "{outcome:?}");
 
     // One digest everywhere: the engine's, the registry's and ECR's.
     let login = slipway_docker::push::RegistryLogin {
@@ -196,7 +205,7 @@ async fn pushes_with_layer_progress_and_ecr_reports_the_registrys_digest() {
     assert!(err.message.contains("immutable"), "{}", err.message);
 
     // A new build shares its lower layers: the registry already has them.
-    std::fs::write(dir.path().join("b.txt"), "second\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), unique("second")).unwrap();
     let image2 = build(&w, dir.path(), &spec, "v2").await;
     let mut events2 = Vec::new();
     let second = push_image(
