@@ -1,12 +1,14 @@
 // A mocked backend for browser tests and UI work without Rust: it answers the real command
 // names through Tauri's mock IPC layer (@tauri-apps/api/mocks), streams doctor checks, builds
 // and local runs through the real Channel ordering protocol, and plays named scenarios
-// (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed).
+// (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed, and step 3's in
+// registry.ts: push-tag-exists | push-auth | registry-drift).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
-import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, RunEvent, Settings } from "../lib/bindings";
+import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, PushProgress, RunEvent, Settings } from "../lib/bindings";
 import * as build from "./build";
 import * as project from "./project";
+import * as registry from "./registry";
 
 const ACCOUNT = "123456789012";
 
@@ -81,6 +83,7 @@ export function installMockBackend(scenario: string): void {
         return project.loadSpec(folder(a.path));
       case "save_spec": {
         const p = folder(a.path);
+        registry.checkImageSpec(a.spec as NonNullable<typeof p.spec>);
         p.spec = a.spec as typeof p.spec;
         return p.spec;
       }
@@ -116,6 +119,7 @@ export function installMockBackend(scenario: string): void {
         project.loadSpec(folder(a.path));
         return build.buildImage(folder(a.path), scenario, a.form as BuildForm, String(a.operation), a.onEvent as Channel<BuildEvent>);
       case "cancel_operation":
+        registry.cancelOperation(String(a.operation));
         return build.cancelOperation(String(a.operation));
       case "image_layers":
         return build.imageLayers(folder(a.path));
@@ -123,6 +127,21 @@ export function installMockBackend(scenario: string): void {
         return build.runLocal(folder(a.path), scenario, (a.image as string | null) ?? null, String(a.operation), a.onEvent as Channel<RunEvent>);
       case "stop_local":
         return build.stopLocal(folder(a.path));
+      case "ecr_repository":
+        await new Promise((r) => setTimeout(r, 80));
+        return registry.ecrRepository(folder(a.path), scenario);
+      case "list_repositories":
+        return registry.listRepositories();
+      case "local_builds":
+        return registry.localBuilds(folder(a.path));
+      case "push_image":
+        return registry.pushImage(folder(a.path), scenario, settings.profile === "practice", (a.image as string | null) ?? null, String(a.operation), a.onEvent as Channel<PushProgress>);
+      case "list_images":
+        await new Promise((r) => setTimeout(r, 80));
+        return registry.listImages(folder(a.path), scenario);
+      case "scan_report":
+        await new Promise((r) => setTimeout(r, 120));
+        return registry.scanReport(folder(a.path), scenario, String(a.digest));
       case "app_info":
         return { version: "0.1.0", data_dir: "/home/lan/.local/share/dev.slipway.desktop", log_dir: "/home/lan/.local/share/dev.slipway.desktop/logs", practice_stack: true };
       case "get_settings":

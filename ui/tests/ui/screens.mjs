@@ -19,6 +19,19 @@ async function buildAndWait(page, state) {
   await page.waitForSelector(`[data-testid="build-progress"][data-state="${state}"]`, { timeout: 15000 });
 }
 
+/** Opens step 3 and waits until it knows whether the repository exists. */
+async function openRegistry(page) {
+  await page.click('[data-testid="nav-registry"]');
+  await page.waitForSelector('[data-testid="repository"][data-exists]');
+  await page.waitForSelector('[data-testid="local-builds"]');
+}
+
+/** Pushes the chosen build with the keyboard and waits until the push ends one way or another. */
+async function pushAndWait(page, state) {
+  await page.keyboard.press("Control+u");
+  await page.waitForSelector(`[data-testid="push-progress"][data-state="${state}"]`, { timeout: 15000 });
+}
+
 export const tests = [
   {
     name: "the shell shows the six steps, the tools and the Practice badge",
@@ -533,6 +546,289 @@ export const tests = [
       assert.match(await page.textContent('[data-testid="smoke"]'), /ĐẠT/);
       assert.match(await page.textContent('[data-testid="ready"]'), /Sẵn sàng cho bước 3/);
       await shot("build-run-vi", { fullPage: true });
+    },
+  },
+  {
+    name: "step 3 explains each repository setting, shows the lifecycle JSON and saves through slipway.toml",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      assert.equal(await page.getAttribute('[data-testid="repository"]', "data-exists"), "false");
+      assert.match(await page.textContent('[data-testid="repo-future"]'), /will be created on first push/);
+      assert.match(await page.textContent('[data-testid="repo-future-help"]'), /123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop-api/);
+      assert.match(await page.textContent('[data-testid="setting-scan_on_push"]'), /known vulnerabilities/);
+      assert.match(await page.textContent('[data-testid="setting-immutable_tags"]'), /always means the same build.*rollbacks trustworthy/s);
+      assert.match(await page.textContent('[data-testid="setting-encryption"]'), /AES-256 uses keys AWS manages/);
+      assert.match(await page.textContent('[data-testid="setting-block_on_critical"]'), /CRITICAL/);
+      const json = () => page.textContent('[data-testid="lifecycle-json"]');
+      const policy = JSON.parse(await json());
+      assert.deepEqual(policy.rules.map((r) => [r.rulePriority, r.selection.tagStatus, r.selection.countType, r.selection.countNumber]), [
+        [1, "untagged", "sinceImagePushed", 7],
+        [2, "any", "imageCountMoreThan", 10],
+      ]);
+      // The JSON follows the form as it is typed.
+      await page.fill('[data-testid="setting-keep_tagged-input"]', "25");
+      assert.match(await json(), /Keep the 25 newest tagged images/);
+      assert.ok(await page.isVisible('[data-testid="settings-unsaved"]'));
+      assert.ok(await page.isVisible('[data-testid="push-unsaved"]'), "the push says it uses the saved file");
+      await page.click('[data-testid="setting-encryption-kms"]');
+      assert.ok(await page.isVisible('[data-testid="setting-kms_key-input"]'));
+      await page.click('[data-testid="setting-encryption-aes256"]');
+      // The backend validates: its message lands at the field it names.
+      await page.fill('[data-testid="setting-keep_tagged-input"]', "0");
+      await page.click('[data-testid="settings-save"]');
+      const notice = page.locator('[data-testid="error-notice"][data-code="spec_invalid"]');
+      await notice.waitFor();
+      assert.match(await page.textContent("#keep-help"), /keep between 1 and 10000 tagged images/);
+      assert.equal(await page.getAttribute('[data-testid="setting-keep_tagged-input"]', "aria-invalid"), "true");
+      await page.fill('[data-testid="setting-keep_tagged-input"]', "25");
+      await page.check('[data-testid="setting-block_on_critical-input"]');
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="settings-saved"]');
+      assert.equal(await notice.count(), 0);
+      assert.equal(await page.isVisible('[data-testid="push-unsaved"]'), false);
+      assert.equal(await page.getAttribute('[data-testid="setting-keep_tagged-input"]', "aria-invalid"), "false");
+      await page.locator('[data-testid="repository"]').scrollIntoViewIfNeeded();
+      await shot("registry-settings-light", { fullPage: true });
+      // Saved means saved: another screen and back reads it from slipway.toml again.
+      await page.click('[data-testid="nav-build"]');
+      await openRegistry(page);
+      assert.equal(await page.inputValue('[data-testid="setting-keep_tagged-input"]'), "25");
+      assert.equal(await page.isChecked('[data-testid="setting-block_on_critical-input"]'), true);
+    },
+  },
+  {
+    name: "a push shows a row per layer, an overall bar, the stages and the image URI to copy",
+    async run(page, { shot }) {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+      await openRegistry(page);
+      const builds = page.locator('[data-testid="local-builds"] label');
+      assert.equal(await builds.count(), 2);
+      assert.match(await builds.nth(0).textContent(), /3f2a1bc\s*latest/);
+      assert.equal(await page.isChecked('[data-testid="build-3f2a1bc"] input'), true, "the newest build is chosen");
+      assert.match(await page.getAttribute('[data-testid="push-start"]', "title"), /Ctrl\+U/);
+      await page.emulateMedia({ reducedMotion: "reduce" }); // the progress scrolls into view at once
+      await page.keyboard.press("Control+u");
+      await page.waitForSelector('[data-testid="push-layer"][data-state="pushing"]', { timeout: 5000 });
+      assert.equal(await page.locator('[data-testid="push-layer"]').count(), 5);
+      assert.equal(await page.locator('[data-testid="push-layer"][data-state="already_exists"]').count(), 2);
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="push-progress"] > [role="progressbar"]')?.getAttribute("aria-valuenow")) > 0);
+      assert.match(await page.textContent('[data-testid="push-totals"]'), /MB of .*MB sent · \d of 5 layers done · 2 already there/);
+      assert.ok((await page.locator('[data-testid="push-layer"][data-state="pushing"] [role="progressbar"]').count()) > 0, "a bar per uploading layer");
+      assert.equal(await page.getAttribute('[data-testid="stage-repository"]', "data-status"), "done");
+      assert.match(await page.textContent('[data-testid="stage-repository"]'), /Repository shop-api created/);
+      assert.match(await page.textContent('[data-testid="login-expiry"]'), /valid until/);
+      await shot("registry-pushing-light");
+      await page.waitForSelector('[data-testid="push-progress"][data-state="pushed"]', { timeout: 15000 });
+      const states = await page.locator('[data-testid="push-layer"]').evaluateAll((els) => els.map((e) => e.dataset.state));
+      assert.deepEqual(states.sort(), ["already_exists", "already_exists", "pushed", "pushed", "pushed"]);
+      for (const stage of ["repository", "login", "layers", "registered", "verified"]) {
+        assert.equal(await page.getAttribute(`[data-testid="stage-${stage}"]`, "data-status"), "done", stage);
+      }
+      assert.match(await page.textContent('[data-testid="stage-verified"]'), /ECR lists sha256:7d9a54c0e1b2 under 3f2a1bc/);
+      assert.match(await page.textContent('[data-testid="push-counts"]'), /3 layers sent, 2 already there/);
+      const uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-api:3f2a1bc";
+      assert.equal((await page.textContent('[data-testid="image-uri"]')).trim(), uri);
+      await page.click('[data-testid="copy-image-uri"]');
+      await page.waitForSelector('[data-testid="copy-image-uri"][data-copied="true"]');
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), uri);
+      assert.equal(await page.getAttribute('[data-testid="repository"]', "data-exists"), "true", "the repository exists now");
+      // The new image is listed, its scan opens by itself and fills in when it finishes.
+      await page.waitForSelector('[data-testid="image-row"][data-scan="complete"]', { timeout: 10000 });
+      await page.waitForSelector('[data-testid="scan-report"] [data-testid="finding"]', { timeout: 5000 });
+      assert.equal(await page.locator('[data-testid="scan-report"] [data-testid="finding"]').count(), 8);
+      await page.locator('[data-testid="push-result"]').scrollIntoViewIfNeeded();
+      await shot("registry-pushed-light", { fullPage: true });
+      // A push survives a visit to another screen.
+      await page.click('[data-testid="nav-build"]');
+      await page.click('[data-testid="nav-registry"]');
+      await page.waitForSelector('[data-testid="push-progress"][data-state="pushed"]');
+      // The second build shares four layers with the first: only one is sent.
+      await page.click('[data-testid="build-8d0c7e2"]');
+      await pushAndWait(page, "pushed");
+      assert.match(await page.textContent('[data-testid="push-counts"]'), /1 layer sent, 4 already there/);
+      assert.equal(await page.locator('[data-testid="image-row"]').count(), 2);
+    },
+  },
+  {
+    name: "cancelling a push stops it, marks the unfinished layers and is not an error",
+    async run(page) {
+      await openRegistry(page);
+      await page.click('[data-testid="push-start"]');
+      await page.waitForSelector('[data-testid="push-layer"][data-state="pushing"]', { timeout: 5000 });
+      // The push goes on while another screen is open, and is still there to cancel.
+      await page.click('[data-testid="nav-build"]');
+      await page.click('[data-testid="nav-registry"]');
+      assert.equal(await page.getAttribute('[data-testid="push-progress"]', "data-state"), "running");
+      await page.click('[data-testid="push-cancel"]');
+      await page.waitForSelector('[data-testid="push-progress"][data-state="cancelled"]', { timeout: 5000 });
+      assert.equal(await page.locator('[data-testid="error-notice"]').count(), 0);
+      assert.ok((await page.locator('[data-testid="push-layer"][data-state="stopped"]').count()) > 0);
+      assert.equal(await page.getAttribute('[data-testid="stage-layers"]', "data-status"), "cancelled");
+      assert.equal(await page.isEnabled('[data-testid="push-start"]'), true, "can push again");
+    },
+  },
+  {
+    name: "pushing a tag that an immutable repository already has explains why and what to do",
+    query: "?scenario=push-tag-exists",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      assert.equal(await page.getAttribute('[data-testid="repository"]', "data-exists"), "true");
+      assert.match(await page.textContent('[data-testid="repo-uri"]'), /dkr\.ecr\.us-east-1\.amazonaws\.com\/shop-api/);
+      await page.waitForSelector('[data-testid="image-row"]');
+      await pushAndWait(page, "failed");
+      const notice = page.locator('[data-testid="error-notice"][data-code="image_tag_exists"]');
+      assert.match(await notice.textContent(), /That tag is already in the repository/);
+      assert.match(await notice.textContent(), /3f2a1bc is already in shop-api/);
+      const help = await page.textContent('[data-testid="tag-exists-help"]');
+      assert.match(help, /tags are immutable: once 3f2a1bc names a build/);
+      assert.match(help, /rollback trustworthy/);
+      assert.match(help, /commit it and build again in step 2/);
+      assert.equal(await page.getAttribute('[data-testid="stage-repository"]', "data-status"), "failed");
+      assert.equal(await page.getAttribute('[data-testid="stage-login"]', "data-status"), "pending", "no login was needed");
+      await page.locator('[data-testid="push-failure"]').scrollIntoViewIfNeeded();
+      await shot("registry-tag-exists-light");
+      await page.click('[data-testid="tag-exists-to-step2"]');
+      assert.equal(await page.getAttribute('[data-testid="nav-build"]', "aria-current"), "page");
+    },
+  },
+  {
+    name: "the images table and a scan report with CRITICAL findings, and deploys blocked by them",
+    query: "?scenario=push-tag-exists",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      await page.waitForSelector('[data-testid="image-row"]');
+      const rows = page.locator('[data-testid="image-row"]');
+      assert.equal(await rows.count(), 3);
+      const first = rows.nth(0);
+      assert.match(await first.textContent(), /3f2a1bc/);
+      assert.match(await first.textContent(), /7d9a54c0e1b2/);
+      assert.match(await first.locator('[data-testid="image-scan"]').textContent(), /2\s*CRITICAL\s*3\s*HIGH\s*2\s*MEDIUM\s*1\s*LOW/);
+      assert.match(await rows.nth(2).textContent(), /untagged/);
+      assert.equal(await page.getAttribute('[data-testid="image-row"] code[title^="sha256:"]', "title"), "sha256:7d9a54c0e1b2f3a4958d6c7b8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90123");
+      assert.equal(await page.isVisible('[data-testid="deploy-blocked"]'), false, "not blocked while the spec allows it");
+      await first.locator('[data-testid="image-open"]').click();
+      await page.waitForSelector('[data-testid="scan-report"] [data-testid="finding"]');
+      assert.equal(await first.locator('[data-testid="image-open"]').getAttribute("aria-expanded"), "true");
+      const severities = await page.locator('[data-testid="scan-report"] [data-testid="finding"]').evaluateAll((els) => els.map((e) => e.dataset.severity));
+      assert.deepEqual(severities, ["CRITICAL", "CRITICAL", "HIGH", "HIGH", "HIGH", "MEDIUM", "MEDIUM", "LOW"]);
+      assert.match(await page.textContent('[data-testid="severity-bar"]'), /CRITICAL\s*2/);
+      const top = page.locator('[data-testid="finding"]').first();
+      assert.match(await top.textContent(), /CVE-2023-45853/);
+      assert.match(await top.textContent(), /zlib 1:1\.2\.13\.dfsg-1/);
+      assert.match(await top.textContent(), /https:\/\/security-tracker\.debian\.org\/tracker\/CVE-2023-45853/);
+      assert.equal(await page.locator('[data-testid="scan-report"] a[href]').count(), 0, "links are text to copy, not navigation");
+      // A long description starts clamped and opens on request.
+      const long = page.locator('[data-testid="finding"]:has-text("CVE-2024-6119")');
+      const more = long.locator("button[aria-expanded]");
+      assert.equal(await more.getAttribute("aria-expanded"), "false");
+      const clamped = await long.locator(".desc").evaluate((el) => el.scrollHeight > el.clientHeight + 2);
+      assert.ok(clamped, "clamped to two lines");
+      await more.click();
+      assert.equal(await more.getAttribute("aria-expanded"), "true");
+      assert.equal(await long.locator(".desc").evaluate((el) => el.scrollHeight > el.clientHeight + 2), false);
+      // From the keyboard: another image's findings open with Enter, with a visible focus ring.
+      const second = rows.nth(1).locator('[data-testid="image-open"]');
+      await rows.nth(1).locator('button[data-testid^="copy-digest"]').focus();
+      await page.keyboard.press("Tab");
+      assert.equal(await second.evaluate((el) => el === document.activeElement), true, "Tab reaches the row's button");
+      assert.equal(await second.evaluate((el) => getComputedStyle(el).outlineStyle), "solid");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="scan-report"] [data-testid="finding"]').length === 6);
+      assert.equal(await second.getAttribute("aria-expanded"), "true");
+      assert.equal(await first.locator('[data-testid="image-open"]').getAttribute("aria-expanded"), "false");
+      await first.locator('[data-testid="image-open"]').click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="scan-report"] [data-testid="finding"]').length === 8);
+      // Blocking deploys on CRITICAL findings raises the banner for the newest image.
+      await page.check('[data-testid="setting-block_on_critical-input"]');
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="deploy-blocked"]');
+      assert.match(await page.textContent('[data-testid="deploy-blocked"]'), /Deploys blocked: CRITICAL findings.*3f2a1bc, has 2 CRITICAL vulnerabilities/s);
+      await page.locator('[data-testid="images"]').scrollIntoViewIfNeeded();
+      await shot("registry-images-light", { fullPage: true });
+      // At 900 px the table and the report still fit: nothing scrolls sideways.
+      await page.setViewportSize({ width: 900, height: 800 });
+      await page.waitForTimeout(100);
+      const overflow = await page.evaluate(() => {
+        const main = document.getElementById("main");
+        const wrap = document.querySelector('[data-testid="images"] .wrap');
+        return { main: main.scrollWidth - main.clientWidth, table: wrap.scrollWidth - wrap.clientWidth };
+      });
+      assert.deepEqual(overflow, { main: 0, table: 0 });
+      await shot("registry-images-900", { fullPage: true });
+    },
+  },
+  {
+    name: "a registry that refuses the login, even after Slipway fetched a new one, says so",
+    query: "?scenario=push-auth",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      await pushAndWait(page, "failed");
+      const notice = page.locator('[data-testid="error-notice"][data-code="registry_auth_failed"]');
+      assert.match(await notice.textContent(), /The registry refused the login/);
+      assert.match(await notice.textContent(), /ecr:InitiateLayerUpload/);
+      assert.match(await page.textContent('[data-testid="stage-reauth"]'), /fetched a new one/);
+      assert.match(await page.textContent('[data-testid="stage-login"]'), /logged in again/);
+      assert.equal(await page.getAttribute('[data-testid="stage-layers"]', "data-status"), "failed");
+      assert.equal(await page.locator('[data-testid="push-layer"][data-state="stopped"]').count(), 5, "nothing was sent");
+      assert.equal(await page.locator('[data-testid="tag-exists-help"]').count(), 0);
+      await page.locator('[data-testid="push-failure"]').scrollIntoViewIfNeeded();
+      await shot("registry-auth-failed");
+    },
+  },
+  {
+    name: "an existing repository that differs from slipway.toml is flagged, and the next push converges it",
+    query: "?scenario=registry-drift",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      assert.equal(await page.getAttribute('[data-testid="repository"]', "data-exists"), "true");
+      assert.match(await page.textContent('[data-testid="drift-scan_on_push"]'), /In ECR now: off\.\s+Will be updated on the next push/);
+      assert.match(await page.textContent('[data-testid="drift-immutable_tags"]'), /mutable/);
+      assert.match(await page.textContent('[data-testid="drift-lifecycle"]'), /keep 30 tagged, expire untagged after 14 days/);
+      assert.match(await page.textContent('[data-testid="drift-encryption"]'), /cannot change after the repository is created/);
+      assert.match(await page.textContent('[data-testid="repo-kms-key"]'), /encrypts with the key arn:aws:kms:us-east-1:123456789012:key\//);
+      assert.match(await page.textContent('[data-testid="repository"]'), /not made by Slipway/);
+      await page.waitForSelector('[data-testid="image-row"][data-scan="none"]');
+      await page.locator('[data-testid="repository"]').scrollIntoViewIfNeeded();
+      await shot("registry-drift-light", { fullPage: true });
+      await pushAndWait(page, "pushed");
+      assert.match(await page.textContent('[data-testid="stage-repository"]'), /updated: scan on push, tag mutability, lifecycle policy/);
+      assert.match(await page.textContent('[data-testid="stage-note"]'), /encryption cannot change after creation/);
+      for (const s of ["scan_on_push", "immutable_tags", "lifecycle"]) assert.equal(await page.locator(`[data-testid="drift-${s}"]`).count(), 0, s);
+      assert.equal(await page.locator('[data-testid="drift-encryption"]').count(), 1, "encryption stays different");
+    },
+  },
+  {
+    name: "step 3 in the dark theme",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      await page.emulateMedia({ reducedMotion: "reduce" });
+      await page.check('[data-testid="setting-block_on_critical-input"]');
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="settings-saved"]');
+      await page.click('[data-testid="push-start"]');
+      await page.waitForSelector('[data-testid="push-layer"][data-state="pushing"]', { timeout: 5000 });
+      await shot("registry-pushing-dark");
+      await page.waitForSelector('[data-testid="push-progress"][data-state="pushed"]', { timeout: 15000 });
+      await page.waitForSelector('[data-testid="scan-report"] [data-testid="finding"]', { timeout: 10000 });
+      await page.waitForSelector('[data-testid="deploy-blocked"]');
+      await shot("registry-dark", { fullPage: true });
+    },
+  },
+  {
+    name: "step 3 in Vietnamese",
+    locale: "vi-VN",
+    async run(page, { shot }) {
+      await openRegistry(page);
+      assert.match(await page.textContent("h1"), /Đẩy lên Amazon ECR/);
+      assert.match(await page.textContent('[data-testid="repo-future"]'), /sẽ được tạo ở lần push đầu tiên/);
+      assert.match(await page.textContent('[data-testid="setting-immutable_tags"]'), /rollback đáng tin cậy/);
+      await pushAndWait(page, "pushed");
+      assert.match(await page.textContent('[data-testid="push-progress"]'), /Đã push xong/);
+      assert.match(await page.textContent('[data-testid="push-counts"]'), /Gửi 3 layer, 2 đã có sẵn/);
+      await page.waitForSelector('[data-testid="scan-report"] [data-testid="finding"]', { timeout: 10000 });
+      assert.match(await page.textContent('[data-testid="scan-report"]'), /8 lỗ hổng/);
+      await shot("registry-vi", { fullPage: true });
     },
   },
 ];

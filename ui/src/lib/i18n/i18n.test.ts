@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import registryEn from "./registry.en.json";
+import registryVi from "./registry.vi.json";
 import vi from "./vi.json";
+import { SEVERITIES } from "../severity";
 import { guessLanguage, messageKeys, startLanguage } from "./index";
 
 describe("message files", () => {
@@ -45,6 +48,43 @@ describe("message files", () => {
         expect(vi[k], `${rule}.${k} is translated`).not.toBe(text[k]);
       }
     }
+  });
+
+  it("step 3's messages: the same keys in both languages, none empty, Vietnamese really translated", () => {
+    const get = (tree: object, key: string) => key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree);
+    const keys = messageKeys(registryEn);
+    expect(messageKeys(registryVi).sort()).toEqual([...keys].sort());
+    for (const k of keys) {
+      expect(String(get(registryEn, k)).trim(), k).not.toBe("");
+      expect(String(get(registryVi, k)).trim(), k).not.toBe("");
+    }
+    expect(keys.filter((k) => get(registryEn, k) === get(registryVi, k) && String(get(registryEn, k)).includes(" "))).toEqual([]);
+    // The registry namespace is its own: the main files must not grow one that would be overwritten.
+    expect(Object.keys(en)).not.toContain("registry");
+  });
+
+  it("has every registry message the screens ask for, including the ones named by a value", async () => {
+    const sources = import.meta.glob(["../**/*.svelte", "../**/*.ts", "!../**/*.test.ts"], { query: "?raw", import: "default", eager: true });
+    const known = new Set(messageKeys({ registry: registryEn }));
+    const used = new Set<string>();
+    for (const text of Object.values(sources)) {
+      for (const m of String(text).matchAll(/["'`](registry\.[A-Za-z0-9_.]+[A-Za-z0-9_])["'`]/g)) used.add(m[1]!);
+    }
+    expect(used.size).toBeGreaterThan(100);
+    expect([...used].filter((k) => !known.has(k))).toEqual([]);
+    const layerStates = String((await import("../bindings?raw")).default).match(/export type LayerState = ([^;]+);/)?.[1]?.match(/[a-z_]+/g) ?? [];
+    expect(layerStates.length).toBeGreaterThan(5);
+    const families: [string, readonly string[]][] = [
+      ["registry.layers.state", [...layerStates, "stopped"]],
+      ["registry.severity.name", SEVERITIES],
+      ["registry.severity.help", SEVERITIES],
+      ["registry.push.phase", ["repository", "login", "layers", "confirming", "verified"]],
+      ["registry.stage.status", ["done", "active", "failed", "cancelled", "pending"]],
+      ["registry.settings.encryption", ["aes256", "kms"]],
+      ...(["scan_on_push", "immutable_tags", "block_on_critical"] as const).map((k): [string, string[]] => [`registry.settings.${k}`, ["label", "help"]]),
+      ...(["scan_on_push", "immutable_tags"] as const).map((k): [string, string[]] => [`registry.drift.${k}`, ["on", "off"]]),
+    ];
+    for (const [prefix, ids] of families) for (const id of ids) expect(known, `${prefix}.${id}`).toContain(`${prefix}.${id}`);
   });
 
   it("guesses Vietnamese from the browser language", () => {

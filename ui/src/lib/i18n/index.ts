@@ -4,6 +4,8 @@ import type { Language } from "../bindings";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import registryEn from "./registry.en.json";
+import registryVi from "./registry.vi.json";
 import vi from "./vi.json";
 
 export const LANGUAGES: readonly { id: Language; label: string }[] = [
@@ -16,6 +18,9 @@ addMessages("vi", vi);
 // What each lint rule means and how to fix it, read as lint.<RULE>.title / why / how.
 addMessages("en", { lint: lintEn });
 addMessages("vi", { lint: lintVi });
+// Step 3 (the registry screen), read as registry.*.
+addMessages("en", { registry: registryEn });
+addMessages("vi", { registry: registryVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {
