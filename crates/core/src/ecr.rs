@@ -181,3 +181,17 @@ mod tests {
         assert!(serde_json::from_str::<serde_json::Value>(&lifecycle_policy_text(&spec)).is_ok());
     }
 }
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    /// ui/src/lib/lifecycle.ts shows this policy before it is saved; its test pins the same text.
+    #[test]
+    fn the_default_policy_text_is_what_the_ui_shows() {
+        assert_eq!(
+            lifecycle_policy_text(&ImageSpec::default()),
+            include_str!("../../../ui/src/lib/lifecycle.default.json").trim()
+        );
+    }
+}

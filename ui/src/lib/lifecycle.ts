@@ -37,27 +37,15 @@ export function lifecyclePolicy(s: LifecycleSettings): Json {
   };
 }
 
-// serde_json (without `preserve_order`, as Slipway builds it) writes object keys sorted.
-function sorted(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sorted);
-  if (v && typeof v === "object") {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sorted(v[k]!)]),
-    );
-  }
-  return v;
-}
-
-/** The policy text exactly as Slipway sends it to ECR (compact, keys sorted). */
+/** The policy text exactly as Slipway sends it to ECR (compact; serde_json keeps the keys in
+ * the order crates/core/src/ecr.rs writes them, with `preserve_order`). */
 export function lifecyclePolicyText(s: LifecycleSettings): string {
-  return JSON.stringify(sorted(lifecyclePolicy(s)));
+  return JSON.stringify(lifecyclePolicy(s));
 }
 
 /** The same policy, indented for reading. */
 export function lifecyclePolicyPretty(s: LifecycleSettings): string {
-  return JSON.stringify(sorted(lifecyclePolicy(s)), null, 2);
+  return JSON.stringify(lifecyclePolicy(s), null, 2);
 }
 
 function equal(a: Json, b: Json): boolean {
