@@ -198,7 +198,21 @@ pub async fn plan_destroy(
         image: String::new(),
     };
     let universe = every_possible_resource(spec, &ctx);
-    let observed = observe_all(conn, &universe).await?;
+    let mut observed = observe_all(conn, &universe).await?;
+    // Revisions an interrupted destroy deregistered but did not delete are still the
+    // project's: finish deleting them.
+    for want in &universe {
+        if want.kind == slipway_core::plan::ResourceKind::TaskDefinition
+            && !observed.contains_key(&want.key)
+        {
+            if let Some(o) = slipway_aws::resources::observe_deregistered_taskdef(conn, want)
+                .await
+                .map_err(ErrorBody::from)?
+            {
+                observed.insert(want.key.clone(), o);
+            }
+        }
+    }
     let remembered = log.owned_by(project, &conn.profile, &conn.region);
     let mut steps = Vec::new();
     let mut desired = BTreeMap::new();

@@ -70,6 +70,7 @@ fn at(secs: i64) -> DateTime {
     DateTime::from_secs(1_795_000_000 + secs)
 }
 
+#[allow(clippy::too_many_arguments)] // a test builder mirroring the ECS Deployment fields it sets
 fn deployment(
     id: &str,
     status: &str,
@@ -172,18 +173,20 @@ fn tasks_rules(tasks: Vec<Task>) -> (Rule, Rule) {
     (list, describe)
 }
 
-fn targets(
-    states: &[(
-        &str,
-        TargetHealthStateEnum,
-        Option<(TargetHealthReasonEnum, &str)>,
-    )],
-) -> Rule {
-    let states: Vec<(
-        String,
-        TargetHealthStateEnum,
-        Option<(TargetHealthReasonEnum, String)>,
-    )> = states
+/// One target as the test describes it: its IP, state and optional reason.
+type TargetState<'a> = (
+    &'a str,
+    TargetHealthStateEnum,
+    Option<(TargetHealthReasonEnum, &'a str)>,
+);
+type OwnedTargetState = (
+    String,
+    TargetHealthStateEnum,
+    Option<(TargetHealthReasonEnum, String)>,
+);
+
+fn targets(states: &[TargetState<'_>]) -> Rule {
+    let states: Vec<OwnedTargetState> = states
         .iter()
         .map(|(ip, s, r)| {
             (

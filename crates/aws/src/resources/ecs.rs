@@ -300,7 +300,70 @@ fn invalid(op: &'static str, e: impl std::fmt::Display) -> AwsError {
     }
 }
 
-/// Deregisters every active revision of the family, then deletes them.
+/// The family's revisions with `status` (ACTIVE or INACTIVE), oldest first.
+async fn family_revisions(
+    conn: &Connection,
+    family: &str,
+    status: aws_sdk_ecs::types::TaskDefinitionStatus,
+) -> Result<Vec<String>, AwsError> {
+    let mut arns = Vec::new();
+    let mut pages = conn
+        .ecs()
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(status)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(conn.fail("ECS", "ListTaskDefinitions"))?;
+        arns.extend(
+            page.task_definition_arns()
+                .iter()
+                // family_prefix is a prefix: "web" also lists "web-worker".
+                .filter(|a| {
+                    a.rsplit('/')
+                        .next()
+                        .and_then(|f| f.rsplit_once(':'))
+                        .map(|(f, _)| f)
+                        == Some(family)
+                })
+                .cloned(),
+        );
+    }
+    Ok(arns)
+}
+
+/// For destroy: a family with no ACTIVE revision may still hold deregistered (INACTIVE) ones
+/// that were never deleted (a destroy interrupted between the two calls). The newest of them
+/// is returned so that destroy finishes the job; apply never uses this.
+pub async fn observe_deregistered_taskdef(
+    conn: &Connection,
+    want: &Desired,
+) -> Result<Option<Observed>, AwsError> {
+    let inactive = family_revisions(
+        conn,
+        &want.name,
+        aws_sdk_ecs::types::TaskDefinitionStatus::Inactive,
+    )
+    .await?;
+    let Some(newest) = inactive.last() else {
+        return Ok(None);
+    };
+    let out = conn
+        .ecs()
+        .describe_task_definition()
+        .task_definition(newest)
+        .include(TaskDefinitionField::Tags)
+        .send()
+        .await
+        .map_err(conn.fail("ECS", "DescribeTaskDefinition"))?;
+    Ok(out
+        .task_definition()
+        .map(|td| taskdef_observed(&want.key, td, tags_of(out.tags()))))
+}
+
+/// Deregisters every active revision of the family, then deletes every revision (the ones an
+/// earlier, interrupted destroy had only deregistered included).
 pub async fn delete_taskdefs(conn: &Connection, current: &Observed) -> Result<(), AwsError> {
     let ecs = conn.ecs();
     let family = current
@@ -309,35 +372,26 @@ pub async fn delete_taskdefs(conn: &Connection, current: &Observed) -> Result<()
         .and_then(Value::as_str)
         .unwrap_or(&current.name)
         .to_string();
-    let mut arns = Vec::new();
-    let mut pages = ecs
-        .list_task_definitions()
-        .family_prefix(&family)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(conn.fail("ECS", "ListTaskDefinitions"))?;
-        arns.extend(
-            page.task_definition_arns()
-                .iter()
-                .filter(|a| {
-                    a.rsplit('/')
-                        .next()
-                        .and_then(|f| f.rsplit_once(':'))
-                        .map(|(f, _)| f)
-                        == Some(family.as_str())
-                })
-                .cloned(),
-        );
-    }
-    for arn in &arns {
+    let active = family_revisions(
+        conn,
+        &family,
+        aws_sdk_ecs::types::TaskDefinitionStatus::Active,
+    )
+    .await?;
+    for arn in &active {
         ecs.deregister_task_definition()
             .task_definition(arn)
             .send()
             .await
             .map_err(conn.fail("ECS", "DeregisterTaskDefinition"))?;
     }
-    for chunk in arns.chunks(10) {
+    let all = family_revisions(
+        conn,
+        &family,
+        aws_sdk_ecs::types::TaskDefinitionStatus::Inactive,
+    )
+    .await?;
+    for chunk in all.chunks(10) {
         if let Err(e) = ecs
             .delete_task_definitions()
             .set_task_definitions(Some(chunk.to_vec()))

@@ -6,6 +6,7 @@
 
 mod autoscaling;
 mod ecs;
+pub use ecs::observe_deregistered_taskdef;
 mod elb;
 mod iam;
 mod logs;
