@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import serviceEn from "./service.en.json";
+import serviceVi from "./service.vi.json";
 import vi from "./vi.json";
 import { guessLanguage, messageKeys, startLanguage } from "./index";
 
@@ -45,6 +47,24 @@ describe("message files", () => {
         expect(vi[k], `${rule}.${k} is translated`).not.toBe(text[k]);
       }
     }
+  });
+
+  it("step 4's messages have the same keys in both languages, none empty, and are translated", () => {
+    expect(messageKeys(serviceVi).sort()).toEqual(messageKeys(serviceEn).sort());
+    const get = (tree: object, key: string) => String(key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree));
+    // AWS's own names stay as the console writes them, in both languages.
+    const awsNames = ["concept.albTitle", "concept.tgTitle", "form.health", "form.vcpu", "form.vpcId", "destroy.repository"];
+    for (const k of messageKeys(serviceEn)) {
+      expect(get(serviceEn, k).trim(), k).not.toBe("");
+      expect(get(serviceVi, k).trim(), k).not.toBe("");
+      const same = get(serviceEn, k) === get(serviceVi, k) && get(serviceEn, k).includes(" ");
+      if (same) expect(k.startsWith("kind.") || awsNames.includes(k), `${k} is translated`).toBe(true);
+    }
+  });
+
+  it("does not let step 4's namespace shadow a key of the main files", () => {
+    expect(Object.keys(en)).not.toContain("service");
+    expect(Object.keys(vi)).not.toContain("service");
   });
 
   it("guesses Vietnamese from the browser language", () => {

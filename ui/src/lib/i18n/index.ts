@@ -4,6 +4,8 @@ import type { Language } from "../bindings";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import serviceEn from "./service.en.json";
+import serviceVi from "./service.vi.json";
 import vi from "./vi.json";
 
 export const LANGUAGES: readonly { id: Language; label: string }[] = [
@@ -16,6 +18,9 @@ addMessages("vi", vi);
 // What each lint rule means and how to fix it, read as lint.<RULE>.title / why / how.
 addMessages("en", { lint: lintEn });
 addMessages("vi", { lint: lintVi });
+// Step 4 (the Fargate service), read as service.<key>.
+addMessages("en", { service: serviceEn });
+addMessages("vi", { service: serviceVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {
