@@ -7,6 +7,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, RunEvent, Settings } from "../lib/bindings";
 import * as build from "./build";
 import * as project from "./project";
+import * as service from "./service";
 
 const ACCOUNT = "123456789012";
 
@@ -73,6 +74,7 @@ export function installMockBackend(scenario: string): void {
 
   mockIPC(async (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
+    if (service.handles(cmd, a)) return service.dispatch(cmd, a, folder, scenario);
     switch (cmd) {
       case "detect_stack":
         await new Promise((r) => setTimeout(r, 120));
@@ -81,6 +83,7 @@ export function installMockBackend(scenario: string): void {
         return project.loadSpec(folder(a.path));
       case "save_spec": {
         const p = folder(a.path);
+        service.checkSpec(a.spec as NonNullable<typeof p.spec>);
         p.spec = a.spec as typeof p.spec;
         return p.spec;
       }
