@@ -9,6 +9,7 @@ import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, Prof
 import * as build from "./build";
 import * as project from "./project";
 import * as registry from "./registry";
+import * as service from "./service";
 
 const ACCOUNT = "123456789012";
 
@@ -75,6 +76,7 @@ export function installMockBackend(scenario: string): void {
 
   mockIPC(async (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
+    if (service.handles(cmd, a)) return service.dispatch(cmd, a, folder, scenario);
     switch (cmd) {
       case "detect_stack":
         await new Promise((r) => setTimeout(r, 120));
@@ -84,6 +86,7 @@ export function installMockBackend(scenario: string): void {
       case "save_spec": {
         const p = folder(a.path);
         registry.checkImageSpec(a.spec as NonNullable<typeof p.spec>);
+        service.checkSpec(a.spec as NonNullable<typeof p.spec>);
         p.spec = a.spec as typeof p.spec;
         return p.spec;
       }

@@ -832,3 +832,424 @@ export const tests = [
     },
   },
 ];
+
+// Step 4: the Fargate service.
+
+/** Opens step 4 and waits until the service's status has been looked at. */
+async function openService(page) {
+  await page.click('[data-testid="nav-service"]');
+  await page.waitForSelector('[data-testid="service-status"] [data-testid="not-deployed"], [data-testid="service-status"] [data-testid="status-tasks"]');
+}
+
+/** Makes a plan and waits for it. */
+async function planService(page) {
+  await page.click('[data-testid="plan"]');
+  await page.waitForSelector('[data-testid="plan-summary"]');
+}
+
+/** Applies the shown plan through the confirm dialog. */
+async function applyPlan(page) {
+  await page.click('[data-testid="apply"]');
+  await page.waitForSelector('[data-testid="apply-confirm"][open]');
+  await page.click('[data-testid="confirm-apply"]');
+}
+
+const stepStatus = (page, key) => page.getAttribute(`[data-testid="plan-step-${key}"]`, "data-status");
+
+export const serviceTests = [
+  {
+    name: "step 4 settings offer only memory Fargate accepts, explain the rollout, and show refusals at their field",
+    async run(page, { shot }) {
+      await openService(page);
+      await page.click('[data-testid="settings-toggle"]');
+      const memory = () => page.locator('[data-testid="form-memory"] option').evaluateAll((os) => os.map((o) => o.value));
+      assert.deepEqual(await memory(), ["512", "1024", "2048"]);
+      await page.selectOption('[data-testid="form-cpu"]', "1024");
+      assert.deepEqual(await memory(), ["2048", "3072", "4096", "5120", "6144", "7168", "8192"]);
+      assert.equal(await page.inputValue('[data-testid="form-memory"]'), "2048", "512 MiB does not go with 1 vCPU: the nearest size is taken");
+      await page.selectOption('[data-testid="form-cpu"]', "8192");
+      assert.deepEqual((await memory()).slice(0, 3), ["16384", "20480", "24576"], "8 vCPU steps by 4 GiB");
+      await page.selectOption('[data-testid="form-cpu"]', "256");
+      assert.equal(await page.inputValue('[data-testid="form-memory"]'), "2048");
+      assert.equal(
+        (await page.textContent('[data-testid="rolling-sentence"]')).trim(),
+        "With 2 tasks at 100% / 200%: starts 2 new tasks, then stops the 2 old ones; never fewer than 2 running.",
+      );
+      await page.fill('[data-testid="form-min-healthy"]', "50");
+      await page.fill('[data-testid="form-max-percent"]', "100");
+      assert.match(await page.textContent('[data-testid="rolling-sentence"]'), /stops 1 old task first to make room.*as few as 1 running/);
+      await page.fill('[data-testid="form-min-healthy"]', "100");
+      assert.match(await page.textContent('[data-testid="rolling-sentence"]'), /would never finish/);
+      assert.match(await page.textContent('[data-testid="field-error-service.max_percent"]'), /neither start a new task nor stop an old one/);
+      assert.ok(await page.isDisabled('[data-testid="settings-save"]'), "the form's own check blocks saving");
+      await page.fill('[data-testid="form-max-percent"]', "200");
+      // The backend refuses what the form cannot know: the answer lands at its field.
+      await page.fill('[data-testid="form-certificate"]', "my-cert");
+      await page.click('[data-testid="env-add"]');
+      await page.fill('[data-testid="env-name"]', "LOG_LEVEL");
+      await page.fill('[data-testid="env-value"]', "info");
+      await page.click('[data-testid="settings-save"]');
+      const certError = page.locator('[data-testid="field-error-service.certificate_arn"]');
+      await certError.waitFor();
+      assert.match(await certError.textContent(), /'my-cert' is not an ACM certificate ARN/);
+      assert.equal(await page.getAttribute('[data-testid="form-certificate"]', "aria-invalid"), "true");
+      assert.match(await page.textContent('[data-testid="settings-invalid"]'), /refused 1 value/);
+      await page.locator('[data-testid="form-certificate"]').scrollIntoViewIfNeeded();
+      await shot("service-settings-refused");
+      await page.fill('[data-testid="form-certificate"]', "");
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="settings-saved"]');
+      assert.equal(await certError.count(), 0);
+      assert.match(await page.textContent('[data-testid="settings-summary"]'), /0\.25 vCPU · 2 GiB · 2 tasks · 100% \/ 200%/);
+    },
+  },
+  {
+    name: "step 4 plans before creating anything: a list grouped by action and a dependency diagram",
+    async run(page, { shot }) {
+      await openService(page);
+      await planService(page);
+      assert.equal((await page.textContent('[data-testid="count-create"]')).trim(), "10 to create");
+      assert.equal((await page.textContent('[data-testid="count-read"]')).trim(), "1 looked up");
+      const groups = await page.locator('[data-testid="plan-list"] [data-testid^="group-"]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+      assert.deepEqual(groups, ["group-create", "group-read"]);
+      const alb = page.locator('[data-testid="plan-step-alb"]');
+      assert.match(await alb.textContent(), /No load balancer named shop-api exists yet/);
+      assert.match(await alb.textContent(), /internet-facing Application Load Balancer/);
+      assert.match(await alb.textContent(), /elasticloadbalancing:CreateLoadBalancer/);
+      assert.match(await page.textContent('[data-testid="plan-step-taskdef"]'), /iam:PassRole/);
+      assert.equal(await page.getAttribute('[data-testid="plan-step-network"]', "data-action"), "read");
+      assert.equal((await page.textContent('[data-testid="cost-daily"]')).trim(), "$1.72");
+      assert.match(await page.textContent('[data-testid="cost-lines"]'), /Fargate vCPU \(x86\)/);
+      assert.match(await page.textContent('[data-testid="cost-source"]'), /on-demand list prices/);
+      assert.equal(await page.locator('[data-testid="error-notice"]').count(), 0);
+      await page.locator('[data-testid="plan-summary"]').scrollIntoViewIfNeeded();
+      await shot("service-plan-list");
+      // The same plan as a diagram, under Tauri's frozen Object.prototype (d3-color is patched).
+      await page.click('[data-testid="view-diagram"]');
+      await page.waitForSelector(".svelte-flow__node");
+      assert.equal(await page.locator(".svelte-flow__node").count(), 11);
+      assert.equal(await page.locator(".svelte-flow__edge").count(), 16, "one edge per dependency");
+      assert.equal(await page.getAttribute('[data-testid="node-network"]', "data-action"), "read");
+      const box = async (key) => page.locator(`[data-testid="node-${key}"]`).boundingBox();
+      const [network, alb2, listener, service] = await Promise.all(["network", "alb", "listener-http", "service"].map(box));
+      assert.ok(network.x < alb2.x && alb2.x < listener.x && listener.x < service.x, "dependencies flow left to right");
+      assert.ok(network.width > 120, `nodes are drawn at a readable size (${network.width}px wide)`);
+      // Keyboard: nodes take focus, Enter selects one and its details appear.
+      await page.focus('.svelte-flow__node[data-id="taskdef"]');
+      await page.keyboard.press("Enter");
+      const details = page.locator('[data-testid="diagram-details"]');
+      await details.waitFor();
+      assert.match(await details.textContent(), /ecs:RegisterTaskDefinition/);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-id")), "taskdef");
+      await page.locator('[data-testid="plan-diagram"]').scrollIntoViewIfNeeded();
+      await shot("service-plan-diagram");
+    },
+  },
+  {
+    name: "step 4 apply confirms first, shows each step live on both views, then the rollout timeline and the URL",
+    async run(page, { shot }) {
+      await openService(page);
+      await planService(page);
+      await page.click('[data-testid="apply"]');
+      const dialog = page.locator('[data-testid="apply-confirm"]');
+      await dialog.waitFor();
+      assert.match(await dialog.textContent(), /Creates 10 resources/);
+      assert.match(await page.textContent('[data-testid="confirm-cost"]'), /about \$1\.72 a day/);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "confirm-cancel", "not now is the default");
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+      assert.equal(await page.locator('[data-testid="apply-progress"]').count(), 0, "nothing applied");
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="apply-progress"][data-state="applying"]');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "apply-state", "focus moves to the progress");
+      await page.waitForSelector('[data-testid="plan-step-alb"][data-status="running"]', { timeout: 5000 });
+      assert.match(await page.textContent('[data-testid="plan-step-alb"] [data-testid="step-time"]'), /ms|s/);
+      await page.waitForSelector('[data-testid="plan-step-network"][data-status="done"]');
+      assert.equal(await stepStatus(page, "service"), "pending");
+      await page.click('[data-testid="view-diagram"]');
+      await page.waitForSelector('[data-testid="node-network"][data-status="done"]');
+      await page.waitForSelector('[data-testid^="node-"][data-status="running"]');
+      await page.locator('[data-testid="apply-progress"]').scrollIntoViewIfNeeded();
+      await shot("service-applying-diagram");
+      await page.click('[data-testid="view-list"]');
+      await page.waitForSelector('[data-testid="rollout"]', { timeout: 10000 });
+      await page.waitForSelector('[data-testid="timeline-row"]');
+      await page.waitForSelector('[data-testid="deploy-result"]', { timeout: 15000 });
+      assert.equal(await page.getAttribute('[data-testid="deploy-result"]', "data-result"), "ok");
+      const rows = await page.locator('[data-testid="timeline-row"]').allTextContents();
+      assert.ok(rows.length >= 4, `a row per change (${rows.length})`);
+      assert.match(rows[0], /0 of 2 tasks running, 0 healthy targets/);
+      assert.match(rows.at(-1), /reached a steady state/);
+      assert.equal(await page.getAttribute('[data-testid="rollout"]', "data-state"), "steady");
+      assert.equal(await page.getAttribute('[data-testid="rollout-tasks"]', "data-running"), "2");
+      assert.match(await page.textContent('[data-testid="rollout-targets"]'), /2 of 2 targets healthy/);
+      assert.equal((await page.textContent('[data-testid="service-url"]')).trim(), "http://shop-api-1234567890.us-east-1.elb.amazonaws.com");
+      assert.equal(await page.locator('[data-testid="deploy-result"] a').count(), 0, "the URL is text to copy, not a link");
+      assert.match(await page.textContent('[data-testid="result-cost"]'), /about \$1\.72 a day while it runs/);
+      assert.match(await page.textContent('[data-testid="apply-count"]'), /11 of 11 steps/);
+      const statuses = await page.locator('[data-testid^="plan-step-"]').evaluateAll((els) => els.map((e) => e.dataset.status));
+      assert.deepEqual([...new Set(statuses)], ["done"]);
+      // The status section looked again once the apply ended.
+      await page.waitForSelector('[data-testid="service-status"][data-deployed="true"]');
+      assert.equal(await page.getAttribute('[data-testid="status-tasks"]', "data-running"), "2");
+      assert.match(await page.textContent('[data-testid="status-task-list"]'), /10\.0\.1\.23.*us-east-1a.*shop-api:1/s);
+      await page.locator('[data-testid="deploy-result"]').scrollIntoViewIfNeeded();
+      await shot("service-applied-light");
+      // Leaving and coming back keeps it all.
+      await page.click('[data-testid="nav-build"]');
+      await page.click('[data-testid="nav-service"]');
+      assert.equal(await page.getAttribute('[data-testid="deploy-result"]', "data-result"), "ok");
+      assert.ok((await page.locator('[data-testid="timeline-row"]').count()) >= 4);
+    },
+  },
+  {
+    name: "step 4 after a change plans an update with its field changes and rolls it out over two deployments",
+    query: "?scenario=deployed",
+    async run(page, { shot }) {
+      await openService(page);
+      assert.equal(await page.getAttribute('[data-testid="service-status"]', "data-deployed"), "true");
+      assert.match(await page.textContent('[data-testid="deployments"]'), /PRIMARY\s*shop-api:3/);
+      await planService(page);
+      assert.ok(await page.isVisible('[data-testid="plan-nothing"]'), "nothing to do until something changes");
+      assert.equal(await page.locator('[data-testid="apply"]').count(), 0);
+      await page.click('[data-testid="settings-toggle"]');
+      await page.selectOption('[data-testid="form-memory"]', "1024");
+      assert.ok(await page.isVisible('[data-testid="plan-unsaved"]'), "the plan says it uses the saved settings");
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="settings-saved"]');
+      await page.click('[data-testid="settings-toggle"]');
+      await planService(page);
+      assert.equal((await page.textContent('[data-testid="count-update"]')).trim(), "2 to update");
+      const taskdef = page.locator('[data-testid="plan-step-taskdef"]');
+      assert.match(await taskdef.textContent(), /memory changed: registers a new revision/);
+      assert.match(await taskdef.locator('[data-testid="changes"]').textContent(), /memory\s*512\s*→\s*becomes\s*1024/);
+      const service = page.locator('[data-testid="plan-step-service"]');
+      assert.match(await service.locator('[data-testid="changes"]').textContent(), /task_definition.*shop-api:3\s*→\s*becomes\s*known after apply/s);
+      assert.equal(await page.isVisible('[data-testid="plan-step-alb"]'), false, "unchanged steps start folded");
+      await page.click('[data-testid="toggle-unchanged"]');
+      assert.equal(await page.getAttribute('[data-testid="plan-step-alb"]', "data-action"), "keep");
+      await page.locator('[data-testid="plan-summary"]').scrollIntoViewIfNeeded();
+      await shot("service-update-plan");
+      await applyPlan(page);
+      // The rolling update: the new PRIMARY deployment starts while the old one is ACTIVE.
+      await page.waitForSelector('[data-testid="rollout"] [data-testid="deployment"][data-status="ACTIVE"]', { timeout: 10000 });
+      assert.equal(await page.locator('[data-testid="rollout"] [data-testid="deployment"]').count(), 2);
+      await page.locator('[data-testid="rollout"]').scrollIntoViewIfNeeded();
+      await shot("service-rolling-update");
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="ok"]', { timeout: 15000 });
+      const rows = await page.locator('[data-testid="timeline-row"]').allTextContents();
+      assert.ok(rows.some((r) => /has stopped 2 running tasks/.test(r)), "old tasks stop once the new ones are healthy");
+      assert.equal(await page.locator('[data-testid="rollout"] [data-testid="deployment"]').count(), 1);
+      await page.waitForSelector('[data-testid="service-status"] [data-testid="deployment"][data-status="PRIMARY"]:has-text("shop-api:4")');
+    },
+  },
+  {
+    name: "step 4 apply failure shows the failed step, its hint and the skipped steps",
+    query: "?scenario=apply-fails",
+    async run(page, { shot }) {
+      await openService(page);
+      await planService(page);
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="failed"]', { timeout: 15000 });
+      assert.equal(await page.getAttribute('[data-testid="apply-progress"]', "data-state"), "failed");
+      assert.equal(await stepStatus(page, "taskdef"), "failed");
+      const failure = page.locator('[data-testid="plan-step-taskdef"] [data-testid="step-failure"]');
+      assert.equal(await failure.getAttribute("data-code"), "access_denied");
+      assert.match(await failure.textContent(), /iam:PassRole/);
+      assert.match(await failure.textContent(), /How to fix:.*Apply again/);
+      assert.equal(await stepStatus(page, "service"), "skipped");
+      assert.match(await page.textContent('[data-testid="plan-step-service"] [data-testid="skip-reason"]'), /taskdef failed first/);
+      assert.equal(await stepStatus(page, "alb"), "done", "steps already running finish");
+      const result = page.locator('[data-testid="deploy-result"]');
+      assert.match(await result.textContent(), /The task definition shop-api failed/);
+      assert.equal(await result.locator('[data-testid="error-notice"]').getAttribute("data-code"), "access_denied");
+      assert.match(await page.textContent('[data-testid="resume"]'), /resumes where it stopped/);
+      assert.match(await page.textContent('[data-testid="apply-progress"]'), /1 failed.*skipped/s);
+      assert.equal(await page.locator('[data-testid="rollout"]').count(), 0, "no rollout after a failed apply");
+      await result.scrollIntoViewIfNeeded();
+      await shot("service-apply-failed");
+      await page.click('[data-testid="view-diagram"]');
+      await page.waitForSelector('[data-testid="node-taskdef"][data-status="failed"]');
+      assert.equal(await page.getAttribute('[data-testid="node-service"]', "data-status"), "skipped");
+      await page.click('[data-testid="replan"]');
+      await page.waitForSelector('[data-testid="plan-summary"]');
+      assert.ok((await page.textContent('[data-testid="count-create"]')).includes("to create"), "a new plan creates only what is missing");
+      assert.match(await page.textContent('[data-testid="count-keep"]'), /unchanged/);
+    },
+  },
+  {
+    name: "step 4 explains a rollout the circuit breaker rolled back",
+    query: "?scenario=rollback",
+    async run(page, { shot }) {
+      await openService(page);
+      await planService(page);
+      assert.match(await page.textContent('[data-testid="plan-step-taskdef"] [data-testid="changes"]'), /container\.image.*1a2b3c4\s*→.*3f2a1bc/s);
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="rollout"]', { timeout: 15000 });
+      assert.equal(await page.getAttribute('[data-testid="rollout"]', "data-state"), "failed");
+      const rows = await page.locator('[data-testid="timeline-row"]').allTextContents();
+      assert.ok(rows.some((r) => /stopped: Essential container in task exited/.test(r)), "stopped tasks are on the timeline");
+      assert.equal(await page.locator('[data-testid="timeline-row"][data-trouble="true"]').count(), 3, "two stopped tasks and the failed deployment stand out");
+      assert.match(await page.textContent('[data-testid="rollout"] [data-testid="deployments"]'), /failed/);
+      const result = page.locator('[data-testid="deploy-result"]');
+      assert.match(await result.textContent(), /did not become healthy/);
+      assert.match(await result.textContent(), /rolled back: ECS deployment circuit breaker/);
+      assert.match(await result.textContent(), /Tasks stopped because: Essential container in task exited/);
+      assert.match(await result.textContent(), /How to fix:.*Monitor step/);
+      assert.match(await page.textContent('[data-testid="resume"]'), /resumes where it stopped/);
+      assert.equal(await page.getAttribute('[data-testid="apply-progress"]', "data-state"), "rolloutFailed");
+      await page.evaluate(() => document.querySelector('[data-testid="deploy-result"]').scrollIntoView({ block: "start" }));
+      await shot("service-rolled-back");
+    },
+  },
+  {
+    name: "step 4 re-plans instead of applying when what exists changed since the plan",
+    query: "?scenario=drift",
+    async run(page) {
+      await openService(page);
+      await planService(page);
+      assert.equal(await page.locator('[data-testid="count-create"]').count(), 0);
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="replanned"]');
+      assert.match(await page.textContent('[data-testid="replanned"]'), /changed since the plan/);
+      await page.waitForSelector('[data-testid="count-create"]');
+      assert.equal(await page.getAttribute('[data-testid="plan-step-logs"]', "data-action"), "create", "the deleted log group is in the new plan");
+      assert.equal(await page.locator('[data-testid="apply-progress"]').count(), 0, "nothing was applied");
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="ok"]', { timeout: 15000 });
+      assert.equal(await page.locator('[data-testid="replanned"]').count(), 0);
+    },
+  },
+  {
+    name: "step 4 cancelling an apply lets running steps finish and skips the rest",
+    async run(page) {
+      await openService(page);
+      await planService(page);
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="plan-step-alb"][data-status="running"]', { timeout: 5000 });
+      await page.click('[data-testid="apply-cancel"]');
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="cancelled"]', { timeout: 10000 });
+      assert.equal(await stepStatus(page, "alb"), "done");
+      assert.equal(await stepStatus(page, "service"), "skipped");
+      assert.match(await page.textContent('[data-testid="plan-step-service"]'), /the apply was cancelled/);
+      assert.equal(await page.locator('[data-testid="deploy-result"] [data-testid="error-notice"]').count(), 0, "a cancel is not an error");
+    },
+  },
+  {
+    name: "step 4 destroy lists what goes, needs the app's name typed, and proves 0 resources are left",
+    query: "?scenario=deployed",
+    async run(page, { shot }) {
+      await openService(page);
+      await page.click('[data-testid="destroy-plan"]');
+      await page.waitForSelector('[data-testid="destroy-list"]');
+      const order = await page.locator('[data-testid^="destroy-step-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(13)));
+      assert.equal(order.length, 10);
+      assert.equal(order[0], "service", "dependents first");
+      assert.ok(order.indexOf("listener-http") < order.indexOf("alb") && order.indexOf("alb") < order.indexOf("sg-alb"));
+      assert.ok(await page.isVisible('[data-testid="destroy-repository"]'));
+      await page.check('[data-testid="keep-logs"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid^="destroy-step-"]').length === 9);
+      assert.equal(await page.locator('[data-testid="destroy-step-logs"]').count(), 0);
+      await page.uncheck('[data-testid="keep-repository"]');
+      assert.ok(await page.isDisabled('[data-testid="destroy-start"]'));
+      await page.fill('[data-testid="destroy-typed"]', "shop");
+      assert.ok(await page.isDisabled('[data-testid="destroy-start"]'), "only the exact name unlocks it");
+      await page.fill('[data-testid="destroy-typed"]', "shop-api");
+      assert.ok(await page.isEnabled('[data-testid="destroy-start"]'));
+      await page.locator('[data-testid="danger-zone"]').scrollIntoViewIfNeeded();
+      await shot("service-destroy-confirm");
+      await page.click('[data-testid="destroy-start"]');
+      await page.waitForSelector('[data-testid="destroy-step-service"][data-status="running"]');
+      await page.waitForSelector('[data-testid="destroy-progress"][data-state="done"]', { timeout: 15000 });
+      assert.equal((await page.textContent('[data-testid="destroy-proof"] .big')).trim(), "0 resources left");
+      assert.match(await page.textContent('[data-testid="destroy-proof"]'), /log group was kept/);
+      assert.match(await page.textContent('[data-testid="destroy-proof"]'), /ECR repository shop-api was deleted/);
+      const statuses = await page.locator('[data-testid^="destroy-step-"]').evaluateAll((els) => els.map((e) => e.dataset.status));
+      assert.deepEqual([...new Set(statuses)], ["done"]);
+      await page.waitForSelector('[data-testid="service-status"] [data-testid="not-deployed"]');
+      await page.locator('[data-testid="danger-zone"]').scrollIntoViewIfNeeded();
+      await shot("service-destroyed");
+    },
+  },
+  {
+    name: "step 4 in the dark theme: status, plan diagram and a finished apply",
+    query: "?scenario=deployed",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await openService(page);
+      await shot("service-status-dark");
+      await page.click('[data-testid="settings-toggle"]');
+      await page.selectOption('[data-testid="form-cpu"]', "512");
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="settings-saved"]');
+      await page.click('[data-testid="settings-toggle"]');
+      await planService(page);
+      await page.click('[data-testid="view-diagram"]');
+      await page.waitForSelector('[data-testid="node-taskdef"]');
+      assert.ok(await page.locator(".svelte-flow.dark").count(), "Svelte Flow follows the app's theme");
+      const bg = await page.evaluate(() => getComputedStyle(document.querySelector(".svelte-flow")).backgroundColor);
+      assert.equal(bg, "rgb(17, 22, 28)", "the diagram uses the app's dark background");
+      await page.locator('[data-testid="plan-diagram"]').scrollIntoViewIfNeeded();
+      await shot("service-diagram-dark");
+      await page.click('[data-testid="view-list"]');
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="ok"]', { timeout: 15000 });
+      await page.locator('[data-testid="apply-progress"]').scrollIntoViewIfNeeded();
+      await shot("service-applied-dark");
+    },
+  },
+  {
+    name: "step 4 in Vietnamese",
+    locale: "vi-VN",
+    async run(page, { shot }) {
+      await openService(page);
+      assert.match(await page.textContent("h1"), /Chạy trên ECS Fargate/);
+      assert.match(await page.textContent('[data-testid="not-deployed"]'), /Chưa có gì của dự án này chạy trên AWS/);
+      await planService(page);
+      assert.equal((await page.textContent('[data-testid="count-create"]')).trim(), "10 sẽ tạo");
+      assert.match(await page.textContent('[data-testid="plan-step-alb"]'), /Chưa có load balancer nào tên shop-api/);
+      assert.match(await page.textContent('[data-testid="cost-daily"]'), /1,72\s*US\$/);
+      await page.click('[data-testid="view-diagram"]');
+      await page.waitForSelector('[data-testid="node-alb"]');
+      assert.match(await page.textContent('[data-testid="node-alb"]'), /tạo/);
+      await page.click('[data-testid="apply"]');
+      assert.match(await page.textContent('[data-testid="apply-confirm"]'), /Tạo 10 tài nguyên/);
+      await page.click('[data-testid="confirm-apply"]');
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="ok"]', { timeout: 15000 });
+      assert.match(await page.textContent('[data-testid="deploy-result"]'), /Ứng dụng của bạn đã chạy/);
+      assert.match(await page.textContent('[data-testid="rollout"]'), /Ổn định/);
+      await page.locator('[data-testid="apply-progress"]').scrollIntoViewIfNeeded();
+      await shot("service-vi");
+    },
+  },
+  {
+    name: "step 4 fits a 900 px window without sideways scrolling",
+    query: "?scenario=deployed",
+    async run(page, { shot }) {
+      await page.setViewportSize({ width: 900, height: 800 });
+      await openService(page);
+      await page.click('[data-testid="settings-toggle"]');
+      await page.selectOption('[data-testid="form-memory"]', "2048");
+      await page.click('[data-testid="env-add"]');
+      await page.click('[data-testid="settings-save"]');
+      await page.waitForSelector('[data-testid="settings-saved"]');
+      await planService(page);
+      const overflow = () => page.evaluate(() => {
+        const main = document.getElementById("main");
+        return main.scrollWidth - main.clientWidth;
+      });
+      assert.equal(await overflow(), 0, "settings and list fit");
+      await shot("service-900-list", { fullPage: true });
+      await page.click('[data-testid="view-diagram"]');
+      await page.waitForSelector('[data-testid="node-service"]');
+      assert.equal(await overflow(), 0, "the diagram fits");
+      await applyPlan(page);
+      await page.waitForSelector('[data-testid="deploy-result"][data-result="ok"]', { timeout: 15000 });
+      assert.equal(await overflow(), 0, "the timeline and the result fit");
+      await page.locator('[data-testid="apply-progress"]').scrollIntoViewIfNeeded();
+      await shot("service-900-applied");
+    },
+  },
+];
+
+tests.push(...serviceTests);

@@ -4,6 +4,8 @@ import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
 import registryEn from "./registry.en.json";
 import registryVi from "./registry.vi.json";
+import serviceEn from "./service.en.json";
+import serviceVi from "./service.vi.json";
 import vi from "./vi.json";
 import { SEVERITIES } from "../severity";
 import { guessLanguage, messageKeys, startLanguage } from "./index";
@@ -85,6 +87,24 @@ describe("message files", () => {
       ...(["scan_on_push", "immutable_tags"] as const).map((k): [string, string[]] => [`registry.drift.${k}`, ["on", "off"]]),
     ];
     for (const [prefix, ids] of families) for (const id of ids) expect(known, `${prefix}.${id}`).toContain(`${prefix}.${id}`);
+  });
+
+  it("step 4's messages have the same keys in both languages, none empty, and are translated", () => {
+    expect(messageKeys(serviceVi).sort()).toEqual(messageKeys(serviceEn).sort());
+    const get = (tree: object, key: string) => String(key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree));
+    // AWS's own names stay as the console writes them, in both languages.
+    const awsNames = ["concept.albTitle", "concept.tgTitle", "form.health", "form.vcpu", "form.vpcId", "destroy.repository"];
+    for (const k of messageKeys(serviceEn)) {
+      expect(get(serviceEn, k).trim(), k).not.toBe("");
+      expect(get(serviceVi, k).trim(), k).not.toBe("");
+      const same = get(serviceEn, k) === get(serviceVi, k) && get(serviceEn, k).includes(" ");
+      if (same) expect(k.startsWith("kind.") || awsNames.includes(k), `${k} is translated`).toBe(true);
+    }
+  });
+
+  it("does not let step 4's namespace shadow a key of the main files", () => {
+    expect(Object.keys(en)).not.toContain("service");
+    expect(Object.keys(vi)).not.toContain("service");
   });
 
   it("guesses Vietnamese from the browser language", () => {

@@ -6,6 +6,8 @@ import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
 import registryEn from "./registry.en.json";
 import registryVi from "./registry.vi.json";
+import serviceEn from "./service.en.json";
+import serviceVi from "./service.vi.json";
 import vi from "./vi.json";
 
 export const LANGUAGES: readonly { id: Language; label: string }[] = [
@@ -21,6 +23,9 @@ addMessages("vi", { lint: lintVi });
 // Step 3 (the registry screen), read as registry.*.
 addMessages("en", { registry: registryEn });
 addMessages("vi", { registry: registryVi });
+// Step 4 (the Fargate service), read as service.<key>.
+addMessages("en", { service: serviceEn });
+addMessages("vi", { service: serviceVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {
