@@ -305,6 +305,69 @@ pub fn pipeline_cost(
     finish(region, priced, lines, assumptions)
 }
 
+/// Runs a month the pipeline estimate assumes (about three a working day).
+pub const ASSUMED_RUNS_PER_MONTH: u32 = 60;
+/// Minutes a small image takes to build and push on CodeBuild.
+pub const ASSUMED_BUILD_MINUTES: f64 = 5.0;
+/// Minutes the ECS deploy action takes for a rolling update of a small service.
+pub const ASSUMED_DEPLOY_MINUTES: f64 = 4.0;
+
+/// The spec's pipeline priced as `pipeline_cost` does, with its CodeBuild size (medium and large
+/// cost 2× and 4× small) and its smoke test (about a minute more of actions and of CodeBuild
+/// compute, which the Commands action runs on).
+pub fn pipeline_cost_for(spec: &ProjectSpec, region: &str) -> CostEstimate {
+    let (factor, smoke, approval) = spec
+        .pipeline
+        .as_ref()
+        .map(|p| {
+            (
+                p.build.compute_type.price_factor(),
+                p.deploy.smoke_test,
+                p.deploy.approval,
+            )
+        })
+        .unwrap_or((1.0, false, false));
+    let extra = if smoke { 1.0 } else { 0.0 };
+    let minutes = ASSUMED_BUILD_MINUTES + extra;
+    let mut e = pipeline_cost(
+        region,
+        ASSUMED_RUNS_PER_MONTH,
+        minutes,
+        ASSUMED_DEPLOY_MINUTES + extra,
+    );
+    if factor != 1.0 {
+        // `pipeline_cost` prices a small machine: a bigger one costs more per minute.
+        let (p, _) = prices(region);
+        let runs = f64::from(ASSUMED_RUNS_PER_MONTH);
+        let size = spec
+            .pipeline
+            .as_ref()
+            .map(|p| p.build.compute_type.aws_name())
+            .unwrap_or_default();
+        if let Some(line) = e.lines.iter_mut().find(|l| l.item.starts_with("CodeBuild")) {
+            line.item = format!("CodeBuild ({size})");
+            line.detail = format!(
+                "{runs} builds × {minutes:.0} min × {}/min, per month",
+                money(p.build_minute * factor)
+            );
+            line.hourly *= factor;
+        }
+        e.hourly = e.lines.iter().map(|l| l.hourly).sum();
+        e.daily = e.hourly * 24.0;
+        e.monthly = e.hourly * HOURS_PER_MONTH;
+    }
+    e.assumptions.push(
+        "The first 100 action minutes and 100 build minutes of each month are free; not subtracted here."
+            .into(),
+    );
+    if approval {
+        e.assumptions
+            .push("Time a run waits for manual approval is not counted as action minutes.".into());
+    }
+    e.source = format!("AWS on-demand list prices as published in {PRICES_AS_OF} (aws.amazon.com/codepipeline/pricing, /codebuild/pricing, /s3/pricing)");
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +423,28 @@ mod tests {
             "{} vs {monthly}",
             e.monthly
         );
+    }
+
+    #[test]
+    fn a_bigger_build_machine_costs_more_per_minute_not_more_minutes() {
+        let small = pipeline_cost_for(&spec("[pipeline.source]\nkind = \"s3\"\n"), "us-east-1");
+        let large = pipeline_cost_for(
+            &spec("[pipeline.source]\nkind = \"s3\"\n[pipeline.build]\ncompute_type = \"large\"\n"),
+            "us-east-1",
+        );
+        let build = |e: &CostEstimate| {
+            e.lines
+                .iter()
+                .find(|l| l.item.starts_with("CodeBuild"))
+                .unwrap()
+                .hourly
+        };
+        assert!((build(&large) - 4.0 * build(&small)).abs() < 1e-12);
+        assert_eq!(
+            large.lines[0], small.lines[0],
+            "action minutes do not change"
+        );
+        assert!((large.hourly - large.lines.iter().map(|l| l.hourly).sum::<f64>()).abs() < 1e-12);
+        assert!(small.source.contains("codepipeline"));
     }
 }

@@ -90,6 +90,16 @@ error_codes! {
     AccessDenied => "access_denied",
     /// A disk (the engine's or the registry's) is full.
     StorageFull => "storage_full",
+    /// buildspec.yml is not valid YAML or misses what CodeBuild and the deploy need.
+    BuildspecInvalid => "buildspec_invalid",
+    /// imagedefinitions.json names a container the task definition does not have.
+    ContainerNameMismatch => "container_name_mismatch",
+    /// A CodeConnections connection waits for the person to approve it in the AWS console.
+    ConnectionPending => "connection_pending",
+    /// The practice emulator does not implement what the operation needs.
+    PracticeUnsupported => "practice_unsupported",
+    /// The operation needs the step-4 service, which is not deployed.
+    ServiceNotDeployed => "service_not_deployed",
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod build;
+pub mod buildspec;
 pub mod connection;
 pub mod cost;
 pub mod dockerfile;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod fargate;
 pub mod generate;
+pub mod gitignore;
 pub mod health;
 pub mod journal;
 pub mod lint;

@@ -149,6 +149,7 @@ pub fn plan_init(dir: &Path, choices: &InitChoices) -> Result<InitPlan, ErrorBod
         image: ImageSpec::default(),
         service: Default::default(),
         network: Default::default(),
+        pipeline: None,
     });
     spec.app.name = name;
     spec.app.port = port;

@@ -165,7 +165,11 @@ pub fn calls(kind: ResourceKind, action: Action) -> Vec<String> {
             "s3:PutEncryptionConfiguration",
             "s3:PutPublicAccessBlock",
         ],
-        (Bucket, Delete) => &["s3:DeleteObjectVersion", "s3:DeleteBucket"],
+        (Bucket, Delete) => &[
+            "s3:ListBucketVersions",
+            "s3:DeleteObjectVersion",
+            "s3:DeleteBucket",
+        ],
         (BuildProject, Create) => &["codebuild:CreateProject", "iam:PassRole"],
         (BuildProject, Update) => &["codebuild:UpdateProject", "iam:PassRole"],
         (BuildProject, Delete) => &["codebuild:DeleteProject"],
@@ -174,6 +178,8 @@ pub fn calls(kind: ResourceKind, action: Action) -> Vec<String> {
         (Pipeline, Delete) => &["codepipeline:DeletePipeline"],
         (SourceConnection, Create) => &["codeconnections:CreateConnection"],
         (SourceConnection, Delete) => &["codeconnections:DeleteConnection"],
+        (SourceObject, Create | Update) => &["s3:PutObject"],
+        (SourceObject, Delete) => &["s3:DeleteObject"],
         (_, Replace) => return [calls(kind, Delete), calls(kind, Create)].concat(),
         _ => &[],
     };

@@ -3,6 +3,7 @@
 //! aws crate observes and changes resources, the engine crate walks the plan.
 
 pub mod diff;
+pub mod pipeline;
 pub mod resource;
 pub mod service;
 

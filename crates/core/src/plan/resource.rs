@@ -30,6 +30,8 @@ pub enum ResourceKind {
     BuildProject,
     Pipeline,
     SourceConnection,
+    /// The zipped project an S3-source pipeline builds.
+    SourceObject,
 }
 
 impl ResourceKind {
@@ -52,6 +54,7 @@ impl ResourceKind {
             ResourceKind::BuildProject => "CodeBuild project",
             ResourceKind::Pipeline => "pipeline",
             ResourceKind::SourceConnection => "source connection",
+            ResourceKind::SourceObject => "source archive",
         }
     }
 
@@ -65,6 +68,7 @@ impl ResourceKind {
             ResourceKind::Role => &["trust"],
             ResourceKind::Service => &["cluster", "launch_type"],
             ResourceKind::Bucket => &["region"],
+            ResourceKind::SourceConnection => &["provider"],
             _ => &[],
         }
     }

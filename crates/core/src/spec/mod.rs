@@ -1,8 +1,13 @@
 //! `slipway.toml`, the project spec: the one truth about what the person wants deployed.
 //! The wizard edits it, the CLI reads it. Later steps add sections (service, pipeline).
 
+mod pipeline;
 mod service;
 
+pub use pipeline::{
+    BuildSettings, ComputeType, DeploySettings, DeployStrategy, PipelineSpec, SourceSpec,
+    ARM_IMAGE, BUILDSPEC_FILE, STANDARD_IMAGE,
+};
 pub use service::{AutoscalingSpec, HealthCheckSpec, NetworkSpec, ServiceSpec};
 
 use crate::connection::is_valid_region;
@@ -26,6 +31,10 @@ pub struct ProjectSpec {
     pub service: ServiceSpec,
     #[serde(default)]
     pub network: NetworkSpec,
+    /// Step 5: the CodePipeline that rebuilds and redeploys on every commit; none until set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub pipeline: Option<PipelineSpec>,
 }
 
 /// The application: where its code is and how it listens.
@@ -257,6 +266,11 @@ impl ProjectSpec {
         }
         for (field, message) in service::problems(&self.service, &self.network) {
             bad(&field, message);
+        }
+        if let Some(p) = &self.pipeline {
+            for (field, message) in pipeline::problems(p, &self.image.platform) {
+                bad(&field, message);
+            }
         }
         if let Some(region) = &self.aws.region {
             if !is_valid_region(region) {
