@@ -381,4 +381,45 @@ clients!(
         aws_sdk_resourcegroupstagging,
         "A Resource Groups Tagging API client that journals its calls."
     ),
+    (
+        codebuild,
+        aws_sdk_codebuild,
+        "A CodeBuild client that journals its calls."
+    ),
+    (
+        codepipeline,
+        aws_sdk_codepipeline,
+        "A CodePipeline client that journals its calls."
+    ),
+    (
+        codeconnections,
+        aws_sdk_codeconnections,
+        "A CodeConnections client that journals its calls."
+    ),
 );
+
+impl Connection {
+    /// An S3 client that journals its calls. Against an endpoint override (the emulator) it
+    /// addresses buckets by path (`bucket.127.0.0.1` does not resolve) and sends checksums only
+    /// where S3 requires them (an upload's streamed checksum trailer is for AWS itself).
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let mut builder = self
+            .with_extra(aws_sdk_s3::config::Builder::from(&self.sdk))
+            .interceptor(self.interceptor());
+        if self.endpoint.is_some() {
+            builder = builder.force_path_style(true).request_checksum_calculation(
+                aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+            );
+        }
+        aws_sdk_s3::Client::from_conf(builder.build())
+    }
+}
+
+impl WithInterceptor for aws_sdk_s3::config::Builder {
+    fn add_interceptor(
+        self,
+        interceptor: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+    ) -> Self {
+        self.interceptor(interceptor)
+    }
+}

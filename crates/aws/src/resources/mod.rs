@@ -5,12 +5,16 @@
 //! planner can compare them.
 
 mod autoscaling;
+mod codebuild;
+pub mod codepipeline;
+mod connections;
 mod ecs;
 pub use ecs::observe_deregistered_taskdef;
 mod elb;
 mod iam;
 mod logs;
 mod network;
+mod s3;
 
 use crate::{AwsError, Connection};
 use serde_json::Value;
@@ -37,9 +41,11 @@ pub async fn observe(
         ResourceKind::Service => ecs::observe_service(conn, want, located).await?,
         ResourceKind::ScalableTarget => autoscaling::observe_target(conn, want).await?,
         ResourceKind::ScalingPolicy => autoscaling::observe_policy(conn, want).await?,
-        other => {
-            return Err(unsupported(other));
-        }
+        ResourceKind::Bucket => s3::observe_bucket(conn, want).await?,
+        ResourceKind::SourceObject => s3::observe_object(conn, want, located).await?,
+        ResourceKind::BuildProject => codebuild::observe(conn, want).await?,
+        ResourceKind::Pipeline => codepipeline::observe(conn, want).await?,
+        ResourceKind::SourceConnection => connections::observe(conn, want).await?,
     };
     Ok(found)
 }
@@ -76,7 +82,11 @@ pub async fn create(
         ResourceKind::Service => ecs::create_service(conn, want, props, project).await,
         ResourceKind::ScalableTarget => autoscaling::put_target(conn, want, props, project).await,
         ResourceKind::ScalingPolicy => autoscaling::put_policy(conn, want, props).await,
-        other => Err(unsupported(other)),
+        ResourceKind::Bucket => s3::create_bucket(conn, want, props, project).await,
+        ResourceKind::SourceObject => s3::put_object(conn, want, props).await,
+        ResourceKind::BuildProject => codebuild::create(conn, want, props, project).await,
+        ResourceKind::Pipeline => codepipeline::create(conn, want, props, project).await,
+        ResourceKind::SourceConnection => connections::create(conn, want, props, project).await,
     }
 }
 
@@ -106,7 +116,12 @@ pub async fn update(
         ResourceKind::Service => ecs::update_service(conn, want, props, current).await,
         ResourceKind::ScalableTarget => autoscaling::put_target(conn, want, props, project).await,
         ResourceKind::ScalingPolicy => autoscaling::put_policy(conn, want, props).await,
-        other => Err(unsupported(other)),
+        ResourceKind::Bucket => s3::update_bucket(conn, want, props, current).await,
+        ResourceKind::SourceObject => s3::put_object(conn, want, props).await,
+        ResourceKind::BuildProject => codebuild::update(conn, want, props, current, project).await,
+        ResourceKind::Pipeline => codepipeline::update(conn, want, props).await,
+        // Only its provider is set, and a new provider replaces it.
+        ResourceKind::SourceConnection => Ok(current.clone()),
     }
 }
 
@@ -125,16 +140,11 @@ pub async fn delete(conn: &Connection, current: &Observed) -> Result<(), AwsErro
         ResourceKind::Service => ecs::delete_service(conn, current).await,
         ResourceKind::ScalableTarget => autoscaling::delete_target(conn, current).await,
         ResourceKind::ScalingPolicy => autoscaling::delete_policy(conn, current).await,
-        other => Err(unsupported(other)),
-    }
-}
-
-fn unsupported(kind: ResourceKind) -> AwsError {
-    AwsError::Call {
-        service: "Slipway",
-        operation: "Plan",
-        code: "Unsupported".into(),
-        detail: format!("{} is not managed by this engine yet", kind.label()),
+        ResourceKind::Bucket => s3::delete_bucket(conn, current).await,
+        ResourceKind::SourceObject => s3::delete_object(conn, current).await,
+        ResourceKind::BuildProject => codebuild::delete(conn, current).await,
+        ResourceKind::Pipeline => codepipeline::delete(conn, current).await,
+        ResourceKind::SourceConnection => connections::delete(conn, current).await,
     }
 }
 
