@@ -185,23 +185,37 @@ pub async fn apply_change(
     .await
 }
 
-/// What destroy found and will remove, dependents first.
+/// What destroy found and will remove, dependents first: the service and, when there is one,
+/// the pipeline that deploys to it.
 pub async fn plan_destroy(
     conn: &Connection,
     log: &dyn RunLog,
     spec: &ProjectSpec,
     keep_logs: bool,
 ) -> Result<PlannedChange, ErrorBody> {
-    let project = &spec.app.name;
     let ctx = ServiceContext {
         region: conn.region.clone(),
         image: String::new(),
     };
-    let universe = every_possible_resource(spec, &ctx);
-    let mut observed = observe_all(conn, &universe).await?;
+    let mut universe = every_possible_resource(spec, &ctx);
+    universe.extend(crate::pipeline::destroy_universe(conn, spec).await?);
+    destroy_plan(conn, log, spec, &universe, keep_logs).await
+}
+
+/// The delete steps for what of `universe` exists and is the project's (its tag, or the run
+/// log's memory of creating it), each after everything that depends on it.
+pub(crate) async fn destroy_plan(
+    conn: &Connection,
+    log: &dyn RunLog,
+    spec: &ProjectSpec,
+    universe: &[Desired],
+    keep_logs: bool,
+) -> Result<PlannedChange, ErrorBody> {
+    let project = &spec.app.name;
+    let mut observed = observe_all(conn, universe).await?;
     // Revisions an interrupted destroy deregistered but did not delete are still the
     // project's: finish deleting them.
-    for want in &universe {
+    for want in universe {
         if want.kind == slipway_core::plan::ResourceKind::TaskDefinition
             && !observed.contains_key(&want.key)
         {
@@ -233,6 +247,8 @@ pub async fn plan_destroy(
                 o.kind,
                 slipway_core::plan::ResourceKind::ScalingPolicy
                     | slipway_core::plan::ResourceKind::ScalableTarget
+                    // An object carries no tag; it is in the project's own bucket.
+                    | slipway_core::plan::ResourceKind::SourceObject
             );
         if !ours {
             continue;
