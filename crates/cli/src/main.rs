@@ -7,6 +7,7 @@
 mod export;
 mod local;
 mod output;
+mod pipeline;
 mod registry;
 mod service;
 
@@ -191,6 +192,9 @@ enum Command {
         #[arg(long, default_value_t = slipway_engine::apply::DEFAULT_CONCURRENCY)]
         concurrency: usize,
     },
+    /// Step 5: the CodePipeline that rebuilds and redeploys the service on every change.
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
     /// The service now: deployments, tasks, targets, events.
     Status {
         /// The project folder (with slipway.toml).
@@ -216,6 +220,68 @@ enum ExportCommand {
         /// Write the template to this file (atomically) instead of printing it.
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PipelineCommand {
+    /// Show what apply would create, change or delete for the pipeline, with its cost.
+    Plan {
+        /// The project folder (with slipway.toml and its [pipeline] section).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Create or update the pipeline (and, for the S3 source, upload the project folder).
+    Apply {
+        /// The project folder (with slipway.toml and its [pipeline] section).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Apply without asking (for scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// How many steps run at once.
+        #[arg(long, default_value_t = slipway_engine::apply::DEFAULT_CONCURRENCY)]
+        concurrency: usize,
+    },
+    /// Delete the pipeline, its build project, roles, bucket (emptied) and connection; the
+    /// service stays.
+    Destroy {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Delete without asking (for scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// How many deletions run at once.
+        #[arg(long, default_value_t = slipway_engine::apply::DEFAULT_CONCURRENCY)]
+        concurrency: usize,
+    },
+    /// Print the buildspec.yml Slipway writes, write it (--write), or check yours (--check).
+    Buildspec {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write it to the project folder (never over a different file without --force).
+        #[arg(long)]
+        write: bool,
+        /// Replace a buildspec.yml that differs (your edits are lost).
+        #[arg(long, requires = "write")]
+        force: bool,
+        /// Check the project's buildspec.yml instead (YAML, phases, artifact, container name).
+        #[arg(long, conflicts_with = "write")]
+        check: bool,
+    },
+    /// Start a run of the pipeline.
+    Run {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// The latest runs, and the stages and actions of the current one where AWS reports them.
+    Status {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -477,6 +543,31 @@ async fn run(cli: Cli) -> Outcome {
             Ok(ctx) => {
                 service::destroy(&ctx, &dir, yes, keep_logs, keep_repository, concurrency).await
             }
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
+        Command::Pipeline(PipelineCommand::Buildspec {
+            dir,
+            write,
+            force,
+            check,
+        }) => pipeline::buildspec(cli.json, &dir, write, force, check),
+        Command::Pipeline(command) => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => match command {
+                PipelineCommand::Plan { dir } => pipeline::plan(&ctx, &dir).await,
+                PipelineCommand::Apply {
+                    dir,
+                    yes,
+                    concurrency,
+                } => pipeline::apply(&ctx, &dir, yes, concurrency).await,
+                PipelineCommand::Destroy {
+                    dir,
+                    yes,
+                    concurrency,
+                } => pipeline::destroy(&ctx, &dir, yes, concurrency).await,
+                PipelineCommand::Run { dir } => pipeline::run(&ctx, &dir).await,
+                PipelineCommand::Status { dir } => pipeline::status(&ctx, &dir).await,
+                PipelineCommand::Buildspec { .. } => Outcome::BadInput,
+            },
             Err(e) => output::error(cli.json, &e, Outcome::Environment),
         },
         Command::Status { dir } => match service_ctx(&cli.json, data.clone(), &request) {

@@ -34,7 +34,7 @@ fn mark(a: Action) -> &'static str {
     }
 }
 
-fn print_plan(plan: &Plan, cost: Option<&slipway_core::cost::CostEstimate>) {
+pub(crate) fn print_plan(plan: &Plan, cost: Option<&slipway_core::cost::CostEstimate>) {
     for s in &plan.steps {
         if s.action == Action::Keep {
             continue;
@@ -86,7 +86,7 @@ fn print_plan(plan: &Plan, cost: Option<&slipway_core::cost::CostEstimate>) {
     }
 }
 
-async fn load(
+pub(crate) async fn load(
     ctx: &Ctx,
     dir: &Path,
 ) -> Result<(ProjectSpec, slipway_aws::Connection), (ErrorBody, Outcome)> {
@@ -129,7 +129,7 @@ pub async fn plan(ctx: &Ctx, dir: &Path, image: Option<String>) -> Outcome {
 }
 
 /// Asks on the terminal; scripts must pass `--yes`.
-fn confirm(question: &str) -> Result<bool, ErrorBody> {
+pub(crate) fn confirm(question: &str) -> Result<bool, ErrorBody> {
     if !std::io::stdin().is_terminal() {
         return Err(ErrorBody::new(
             slipway_core::ErrorCode::InvalidInput,
@@ -144,7 +144,7 @@ fn confirm(question: &str) -> Result<bool, ErrorBody> {
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
-fn print_apply_event(e: &ApplyEvent) {
+pub(crate) fn print_apply_event(e: &ApplyEvent) {
     match e {
         ApplyEvent::StepStarted { key, action } => println!(
             "  … {key} ({})",
