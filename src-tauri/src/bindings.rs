@@ -22,8 +22,9 @@ use slipway_core::project::ProjectSummary;
 use slipway_core::settings::{Language, Settings, Theme};
 use slipway_core::spec::Encryption;
 use slipway_core::spec::{
-    AppSpec, AutoscalingSpec, AwsSpec, HealthCheckSpec, ImageSpec, NetworkSpec, ProjectSpec,
-    ServiceSpec, TagPolicy,
+    AppSpec, AutoscalingSpec, AwsSpec, BuildSettings, ComputeType, DeploySettings, DeployStrategy,
+    HealthCheckSpec, ImageSpec, NetworkSpec, PipelineSpec, ProjectSpec, ServiceSpec, SourceSpec,
+    TagPolicy,
 };
 use slipway_core::stack::{
     Detection, Evidence, Framework, PackageManager, Question, QuestionTopic, Server, StackKind,
@@ -320,6 +321,12 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         AutoscalingSpec::decl(cfg),
         ServiceSpec::decl(cfg),
         NetworkSpec::decl(cfg),
+        SourceSpec::decl(cfg),
+        ComputeType::decl(cfg),
+        BuildSettings::decl(cfg),
+        DeployStrategy::decl(cfg),
+        DeploySettings::decl(cfg),
+        PipelineSpec::decl(cfg),
         ProjectSpec::decl(cfg),
         InstructionLine::decl(cfg),
         BuildEvent::decl(cfg),

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke, Channel } from "@tauri-apps/api/core";
 
-export type ErrorCode = "invalid_input" | "path_not_found" | "spec_invalid" | "docker_unreachable" | "docker_failed" | "aws_config_invalid" | "aws_profile_not_found" | "aws_sso_login_required" | "aws_credentials_missing" | "aws_credentials_invalid" | "aws_region_missing" | "aws_unreachable" | "aws_call_failed" | "practice_stack_down" | "store_failed" | "internal" | "no_default_vpc" | "dockerfile_invalid" | "dockerfile_missing" | "image_not_found" | "build_failed" | "cancelled" | "port_in_use" | "smoke_test_failed" | "container_exited" | "would_overwrite" | "registry_auth_failed" | "image_tag_exists" | "push_failed" | "access_denied" | "storage_full";
+export type ErrorCode = "invalid_input" | "path_not_found" | "spec_invalid" | "docker_unreachable" | "docker_failed" | "aws_config_invalid" | "aws_profile_not_found" | "aws_sso_login_required" | "aws_credentials_missing" | "aws_credentials_invalid" | "aws_region_missing" | "aws_unreachable" | "aws_call_failed" | "practice_stack_down" | "store_failed" | "internal" | "no_default_vpc" | "dockerfile_invalid" | "dockerfile_missing" | "image_not_found" | "build_failed" | "cancelled" | "port_in_use" | "smoke_test_failed" | "container_exited" | "would_overwrite" | "registry_auth_failed" | "image_tag_exists" | "push_failed" | "access_denied" | "storage_full" | "buildspec_invalid" | "container_name_mismatch" | "connection_pending" | "practice_unsupported" | "service_not_deployed";
 
 export type ErrorBody = { code: ErrorCode, message: string, hint: string, };
 
@@ -381,7 +381,60 @@ subnets: Array<string>,
  */
 assign_public_ip: boolean, };
 
-export type ProjectSpec = { app: AppSpec, aws: AwsSpec, image: ImageSpec, service: ServiceSpec, network: NetworkSpec, };
+export type SourceSpec = { "kind": "s3", 
+/**
+ * The object key; `source/<app>.zip` when unset.
+ */
+key: string | null, } | { "kind": "github", 
+/**
+ * The connection's name (1-32 letters, digits, hyphens, underscores).
+ */
+connection: string, 
+/**
+ * `owner/repository`.
+ */
+repository: string, branch: string, } | { "kind": "codecommit", repository: string, branch: string, };
+
+export type ComputeType = "small" | "medium" | "large";
+
+export type BuildSettings = { compute_type: ComputeType, 
+/**
+ * The CodeBuild image; the standard image for the service's platform when unset.
+ */
+image: string | null, 
+/**
+ * Commands that run the app's tests before the image is built; a failing one stops the run.
+ */
+test_commands: Array<string>, 
+/**
+ * Minutes a build may take before CodeBuild stops it (5-480).
+ */
+timeout_minutes: number, };
+
+export type DeployStrategy = "rolling";
+
+export type DeploySettings = { strategy: DeployStrategy, 
+/**
+ * A manual approval stage before the deploy: someone approves each run in the console.
+ */
+approval: boolean, 
+/**
+ * After the deploy, request the service's health path and fail the run if it does not
+ * answer.
+ */
+smoke_test: boolean, 
+/**
+ * Minutes the ECS deploy action waits for the service to be steady (1-60).
+ */
+timeout_minutes: number, };
+
+export type PipelineSpec = { source: SourceSpec, build: BuildSettings, deploy: DeploySettings, };
+
+export type ProjectSpec = { app: AppSpec, aws: AwsSpec, image: ImageSpec, service: ServiceSpec, network: NetworkSpec, 
+/**
+ * Step 5: the CodePipeline that rebuilds and redeploys on every commit; none until set.
+ */
+pipeline?: PipelineSpec, };
 
 export type InstructionLine = { 
 /**
@@ -549,7 +602,7 @@ export type PushOutcome = { repository: Repository, tag: string, digest: string,
  */
 image_uri: string, layers_pushed: number, layers_existing: number, };
 
-export type ResourceKind = "network" | "security_group" | "load_balancer" | "target_group" | "listener" | "role" | "log_group" | "cluster" | "task_definition" | "service" | "scalable_target" | "scaling_policy" | "bucket" | "build_project" | "pipeline" | "source_connection";
+export type ResourceKind = "network" | "security_group" | "load_balancer" | "target_group" | "listener" | "role" | "log_group" | "cluster" | "task_definition" | "service" | "scalable_target" | "scaling_policy" | "bucket" | "build_project" | "pipeline" | "source_connection" | "source_object";
 
 export type Action = "create" | "update" | "replace" | "delete" | "keep" | "read";
 

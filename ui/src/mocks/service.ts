@@ -96,6 +96,7 @@ const LABEL: Record<ResourceKind, string> = {
   build_project: "CodeBuild project",
   pipeline: "pipeline",
   source_connection: "source connection",
+  source_object: "source archive",
 };
 
 /** The AWS calls of a step, as crates/core/src/plan/diff.rs lists them. */
