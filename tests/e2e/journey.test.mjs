@@ -51,7 +51,18 @@ test("steps 1 to 4 in the real app: Dockerfile, build and run, push, service, de
   const shot = (file) => s.screenshotTo(join(artifacts, `${file}.png`));
   const attr = async (css, name) => s.exec(`return document.querySelector(arguments[0])?.getAttribute(arguments[1]) ?? null;`, [css, name]);
   await s.waitFor('body[data-ready="true"]', { timeoutMs: 30000, what: "the first screen" });
+  try {
+    await journey(s, name, project, shot, attr);
+  } catch (e) {
+    // What the screen said when it went wrong: a picture and any error notice's words.
+    shot("journey-failed");
+    const notices = await s.exec(`return [...document.querySelectorAll('[data-testid="error-notice"]')].map((n) => n.textContent.trim());`).catch(() => []);
+    if (notices.length) e.message += `\n  error notices on screen: ${notices.join(" | ")}`;
+    throw e;
+  }
+});
 
+async function journey(s, name, project, shot, attr) {
   // English for this journey (an earlier test may have left the app in Vietnamese).
   await s.click('[data-testid="nav-settings"]');
   await s.waitFor('[data-testid="settings-language"]');
@@ -90,8 +101,8 @@ test("steps 1 to 4 in the real app: Dockerfile, build and run, push, service, de
   await s.until(`return !document.querySelector('[data-testid="finding-DL3007"]')`, { what: "the finding fixed" });
   const firstLine = await s.textOf('[data-testid="dockerfile-editor"] .cm-line');
   assert.equal(firstLine, "FROM python:3.12-slim-bookworm", "the one-click fix pinned the tag again");
-  await s.click('[data-testid="save"]');
-  await s.waitFor('[data-testid="saved"]', { what: "the Dockerfile saved" });
+  // The fix put back exactly what is on disk: nothing is left unsaved.
+  await s.until(`return !document.querySelector('[data-testid="unsaved"]')`, { what: "no unsaved changes" });
   assert.match(readFileSync(join(project, "Dockerfile"), "utf8"), /^FROM python:3\.12-slim-bookworm/);
 
   // Step 2: build through the Engine API with step-by-step progress, then run and smoke-test.
@@ -119,6 +130,8 @@ test("steps 1 to 4 in the real app: Dockerfile, build and run, push, service, de
   await s.waitFor('[data-testid="push-progress"][data-state="pushed"]', { timeoutMs: 5 * MINUTE, what: "the push done" });
   assert.equal(await attr('[data-testid="stage-verified"]', "data-status"), "done", "ECR lists the pushed digest");
   await s.waitFor('[data-testid="image-row"]', { timeoutMs: 30000, what: "the image in the Images view" });
+  // Scan on push is on by default: the scan's result is listed (moto's scanner reports a canned finding).
+  await s.waitFor('[data-testid="image-row"][data-scan="complete"]', { timeoutMs: 30000, what: "the image's scan" });
   const listed = await s.textOf('[data-testid="image-row"]');
   const ecr = inAws(name);
   assert.equal(ecr.images.length, 1, JSON.stringify(ecr));
@@ -164,4 +177,4 @@ test("steps 1 to 4 in the real app: Dockerfile, build and run, push, service, de
   const after = inAws(name);
   assert.equal(after.load_balancers, 0, JSON.stringify(after));
   assert.equal(after.services, 0, JSON.stringify(after));
-});
+}
