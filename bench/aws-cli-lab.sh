@@ -96,26 +96,31 @@ JSON
 }
 
 down() {
-  local name="$1" alb tg listener sg revision
-  aws ecs delete-service --cluster "$name" --service "$name" --force >/dev/null
-  for revision in $(aws ecs list-task-definitions --family-prefix "$name" --query 'taskDefinitionArns[]'); do
-    aws ecs deregister-task-definition --task-definition "$revision" >/dev/null
+  # Each step is tried even when an earlier one failed or its resource never existed (an `up`
+  # that stopped halfway); the check at the end decides.
+  local name="$1" alb tg listener sg id revision
+  try() { "$@" >/dev/null 2>&1 || true; }
+  try aws ecs delete-service --cluster "$name" --service "$name" --force
+  for revision in $(aws ecs list-task-definitions --family-prefix "$name" --query 'taskDefinitionArns[]' || true); do
+    try aws ecs deregister-task-definition --task-definition "$revision"
   done
-  aws ecs delete-cluster --cluster "$name" >/dev/null
-  alb=$(aws elbv2 describe-load-balancers --names "$name" --query 'LoadBalancers[0].LoadBalancerArn')
-  for listener in $(aws elbv2 describe-listeners --load-balancer-arn "$alb" --query 'Listeners[].ListenerArn'); do
-    aws elbv2 delete-listener --listener-arn "$listener"
-  done
-  aws elbv2 delete-load-balancer --load-balancer-arn "$alb"
-  tg=$(aws elbv2 describe-target-groups --names "$name-tg" --query 'TargetGroups[0].TargetGroupArn')
-  aws elbv2 delete-target-group --target-group-arn "$tg"
+  try aws ecs delete-cluster --cluster "$name"
+  alb=$(aws elbv2 describe-load-balancers --names "$name" --query 'LoadBalancers[0].LoadBalancerArn' 2>/dev/null || true)
+  if [ -n "$alb" ] && [ "$alb" != None ]; then
+    for listener in $(aws elbv2 describe-listeners --load-balancer-arn "$alb" --query 'Listeners[].ListenerArn' || true); do
+      try aws elbv2 delete-listener --listener-arn "$listener"
+    done
+    try aws elbv2 delete-load-balancer --load-balancer-arn "$alb"
+  fi
+  tg=$(aws elbv2 describe-target-groups --names "$name-tg" --query 'TargetGroups[0].TargetGroupArn' 2>/dev/null || true)
+  [ -z "$tg" ] || [ "$tg" = None ] || try aws elbv2 delete-target-group --target-group-arn "$tg"
   for sg in "$name-tasks" "$name-alb"; do
-    aws ec2 delete-security-group --group-id \
-      "$(aws ec2 describe-security-groups --filters "Name=group-name,Values=$sg" --query 'SecurityGroups[0].GroupId')"
+    id=$(aws ec2 describe-security-groups --filters "Name=group-name,Values=$sg" --query 'SecurityGroups[0].GroupId' || true)
+    [ -z "$id" ] || [ "$id" = None ] || try aws ec2 delete-security-group --group-id "$id"
   done
-  aws iam detach-role-policy --role-name "$name-exec" --policy-arn "$EXEC_POLICY"
-  aws iam delete-role --role-name "$name-exec"
-  aws logs delete-log-group --log-group-name "/ecs/$name"
+  try aws iam detach-role-policy --role-name "$name-exec" --policy-arn "$EXEC_POLICY"
+  try aws iam delete-role --role-name "$name-exec"
+  try aws logs delete-log-group --log-group-name "/ecs/$name"
 
   # Nothing of NAME is left: each lookup must come back empty.
   local left=()
