@@ -5,6 +5,10 @@ import { execFileSync } from "node:child_process";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
+/** WebDriver's codes for special keys. */
+export const KEY = { CONTROL: "\uE009", SHIFT: "\uE008", HOME: "\uE011", END: "\uE010", ENTER: "\uE007", ESCAPE: "\uE00C" };
+const MODIFIERS = new Set([KEY.CONTROL, KEY.SHIFT, "\uE00A", "\uE03D"]);
+
 export class Session {
   constructor(base, id) {
     this.base = base;
@@ -57,6 +61,63 @@ export class Session {
 
   async attr(el, name) {
     return this.cmd("GET", `/element/${el}/attribute/${name}`);
+  }
+
+  /** Types into an input or textarea (WebDriver Element Send Keys). */
+  async type(css, text) {
+    const el = await this.waitFor(css);
+    await this.cmd("POST", `/element/${el}/clear`, {}).catch(() => {});
+    await this.cmd("POST", `/element/${el}/value`, { text });
+  }
+
+  /**
+   * Presses keys through the Actions API: `chords` is a list of strings, each pressed together
+   * (modifiers first), e.g. [KEY.CONTROL + KEY.HOME, KEY.SHIFT + KEY.END]; a plain string of
+   * text is typed character by character.
+   */
+  async keys(...chords) {
+    const actions = [];
+    for (const chord of chords) {
+      const chars = [...chord];
+      const modifiers = chars.filter((c) => MODIFIERS.has(c));
+      if (modifiers.length === 0) {
+        for (const c of chars) actions.push({ type: "keyDown", value: c }, { type: "keyUp", value: c });
+        continue;
+      }
+      for (const c of chars) actions.push({ type: "keyDown", value: c });
+      for (const c of [...chars].reverse()) actions.push({ type: "keyUp", value: c });
+    }
+    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.cmd("DELETE", "/actions").catch(() => {});
+  }
+
+  /** Waits until `script` (a function body returning a value) returns something truthy. */
+  async until(script, { timeoutMs = 20000, what = script } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    let error;
+    while (Date.now() < deadline) {
+      try {
+        last = await this.exec(script);
+        error = undefined;
+      } catch (e) {
+        last = undefined;
+        error = e;
+      }
+      if (last) return last;
+      await sleep(250);
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)}${error ? `, ${error.message}` : ""})`);
+  }
+
+  /** The text of the first element matching `css`, or null (no waiting). */
+  async textOf(css) {
+    return this.exec(`const e = document.querySelector(arguments[0]); return e ? e.textContent : null;`, [css]);
+  }
+
+  async scrollTo(css) {
+    await this.exec(`document.querySelector(arguments[0])?.scrollIntoView({ block: "start" });`, [css]);
+    await sleep(300);
   }
 
   async exec(script, args = []) {

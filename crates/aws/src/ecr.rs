@@ -394,6 +394,39 @@ pub async fn list_images(conn: &Connection, repo: &str) -> Result<Vec<EcrImage>,
         let page = page.map_err(conn.fail("ECR", "DescribeImages"))?;
         out.extend(page.image_details().iter().map(image));
     }
+    if conn.practice {
+        // moto's DescribeImages leaves out the scan's status and counts that AWS reports;
+        // its DescribeImageScanFindings has them.
+        for img in out.iter_mut().filter(|i| i.scan_status.is_none()) {
+            let asked = conn
+                .ecr()
+                .describe_image_scan_findings()
+                .repository_name(repo)
+                .image_id(ImageIdentifier::builder().image_digest(&img.digest).build())
+                .max_results(1)
+                .send()
+                .await;
+            match asked {
+                Ok(out) => {
+                    img.scan_status = out
+                        .image_scan_status()
+                        .and_then(|s| s.status())
+                        .map(|s| s.as_str().to_string());
+                    let counts = out
+                        .image_scan_findings()
+                        .and_then(|f| f.finding_severity_counts());
+                    for (sev, n) in counts.into_iter().flatten() {
+                        img.finding_counts
+                            .insert(sev.as_str().to_string(), (*n).max(0) as u32);
+                    }
+                }
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|se| se.is_scan_not_found_exception()) => {}
+                Err(e) => return Err(conn.fail("ECR", "DescribeImageScanFindings")(e)),
+            }
+        }
+    }
     out.sort_by(|a, b| b.pushed_ms.cmp(&a.pushed_ms).then(a.digest.cmp(&b.digest)));
     Ok(out)
 }
@@ -454,6 +487,28 @@ pub async fn put_image(
             Ok(())
         }
         Err(e) => Err(conn.fail("ECR", "PutImage")(e)),
+    }
+}
+
+/// Starts a basic scan of an image (what ECR does by itself on push when scan on push is on).
+/// A scan already done or running today is fine.
+pub async fn start_scan(conn: &Connection, repo: &str, digest: &str) -> Result<(), AwsError> {
+    match conn
+        .ecr()
+        .start_image_scan()
+        .repository_name(repo)
+        .image_id(ImageIdentifier::builder().image_digest(digest).build())
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|se| se.is_limit_exceeded_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(conn.fail("ECR", "StartImageScan")(e)),
     }
 }
 

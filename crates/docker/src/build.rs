@@ -48,6 +48,11 @@ pub struct BuiltImage {
 /// How often context-upload progress is reported while the engine reads it.
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
+/// How long the engine may take to answer /build. It answers only once it has read and unpacked
+/// the whole context, which for a large one takes minutes: the connection's own timeout (10 s)
+/// would end such a build. Cancelling still stops it at any moment.
+const BUILD_ANSWER_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -129,7 +134,8 @@ pub async fn build(
     if let Some(p) = &req.platform {
         options = options.platform(p);
     }
-    let mut stream = docker.build_image(
+    let patient = docker.clone().with_timeout(BUILD_ANSWER_TIMEOUT);
+    let mut stream = patient.build_image(
         options.build(),
         None,
         Some(bollard::body_try_stream(context)),

@@ -237,6 +237,10 @@ pub async fn push_image(
             &manifest.digest,
         )
         .await?;
+        if repository.scan_on_push {
+            // ECR scans on push by itself; moto only when asked.
+            ecr::start_scan(conn, &repo_name, &manifest.digest).await?;
+        }
         on_progress(PushProgress::Registered {
             digest: manifest.digest,
         });

@@ -230,13 +230,12 @@ async fn pushes_with_layer_progress_and_ecr_reports_the_registrys_digest() {
         "base and a.txt layers already there"
     );
     assert_eq!(second.layers_pushed, 1);
-    assert_eq!(
-        slipway_aws::ecr::list_images(&w.conn, &name)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    let images = slipway_aws::ecr::list_images(&w.conn, &name).await.unwrap();
+    assert_eq!(images.len(), 2);
+    // Scan on push is on by default: each pushed image was scanned, as ECR does on push.
+    for img in &images {
+        assert_eq!(img.scan_status.as_deref(), Some("COMPLETE"), "{img:?}");
+    }
 
     // Secrets: neither the registry password nor the ECR token is in the store or journal.
     let token = slipway_aws::ecr::registry_auth(&w.conn).await.unwrap();

@@ -165,6 +165,16 @@ export const tests = [
       await page.click('[data-testid="recent-projects"] button.icon');
       await page.waitForSelector("text=No recent projects yet.");
       assert.match(await page.textContent('[data-testid="project-button"]'), /No project open/);
+      // A typed path: a relative one is refused with the reason, a full one opens.
+      assert.ok(await page.isDisabled('[data-testid="open-path-submit"]'), "nothing typed, nothing to open");
+      await page.fill('[data-testid="open-path"]', "my-app");
+      await page.keyboard.press("Enter");
+      const refused = page.locator('[data-testid="error-notice"][data-code="invalid_input"]');
+      await refused.waitFor();
+      assert.match(await refused.textContent(), /not an absolute path/);
+      await page.fill('[data-testid="open-path"]', "/home/me/typed-app");
+      await page.click('[data-testid="open-path-submit"]');
+      await page.waitForSelector('[data-testid="project-button"]:has-text("typed-app")');
     },
   },
   {

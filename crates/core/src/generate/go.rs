@@ -3,7 +3,7 @@
 use super::dockerfile::{exec_form, Dockerfile};
 use super::{major_minor, Context};
 
-const BUILD: &str = "golang:1.23-bookworm";
+pub(super) const BUILD: &str = "golang:1.23-bookworm";
 const RUNTIME: &str = "gcr.io/distroless/static-debian12:nonroot";
 
 /// The Go Dockerfile.

@@ -5,9 +5,9 @@ use super::dockerfile::{exec_form, Dockerfile};
 use super::{major_minor, Context};
 use crate::stack::{Framework, PackageManager};
 
-const MAVEN: &str = "maven:3.9-eclipse-temurin-21";
-const GRADLE: &str = "gradle:8.10-jdk21";
-const RUNTIME: &str = "eclipse-temurin:21-jre-jammy";
+pub(super) const MAVEN: &str = "maven:3.9-eclipse-temurin-21";
+pub(super) const GRADLE: &str = "gradle:8.10-jdk21";
+pub(super) const RUNTIME: &str = "eclipse-temurin:21-jre-jammy";
 
 /// The Java Dockerfile.
 pub(super) fn dockerfile(cx: &mut Context) -> String {

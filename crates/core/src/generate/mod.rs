@@ -11,6 +11,20 @@ mod python;
 mod rust;
 mod web;
 
+/// The base images the templates use, with the tags they pin: what a lint fix offers for the
+/// same image left untagged or at `latest` (known to build with these templates).
+pub(crate) const PINNED_BASES: &[&str] = &[
+    python::BASE,
+    node::BASE,
+    go::BUILD,
+    java::MAVEN,
+    java::GRADLE,
+    java::RUNTIME,
+    rust::BUILD,
+    rust::RUNTIME,
+    web::NGINX,
+];
+
 #[cfg(test)]
 mod tests;
 

@@ -5,7 +5,7 @@ use super::dockerfile::{exec_form, healthcheck, local_url, Dockerfile};
 use super::{major_minor, Context};
 use crate::stack::{Framework, PackageManager, Server};
 
-const BASE: &str = "python:3.12-slim-bookworm";
+pub(super) const BASE: &str = "python:3.12-slim-bookworm";
 const POETRY: &str = "poetry==1.8.5";
 const PIPENV: &str = "pipenv==2024.4.0";
 

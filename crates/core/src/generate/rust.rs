@@ -5,8 +5,8 @@ use super::dockerfile::{exec_form, Dockerfile};
 use super::{major_minor, Context};
 use crate::stack::Framework;
 
-const BUILD: &str = "rust:1.83-slim-bookworm";
-const RUNTIME: &str = "debian:bookworm-slim";
+pub(super) const BUILD: &str = "rust:1.83-slim-bookworm";
+pub(super) const RUNTIME: &str = "debian:bookworm-slim";
 
 /// The Rust Dockerfile.
 pub(super) fn dockerfile(cx: &mut Context) -> String {

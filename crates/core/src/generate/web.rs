@@ -5,7 +5,7 @@ use super::dockerfile::{exec_form, healthcheck, local_url, Dockerfile};
 use super::node;
 use super::Context;
 
-const NGINX: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
+pub(super) const NGINX: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
 /// The port the image's default configuration listens on.
 const NGINX_PORT: u16 = 8080;
 const CONF: &str = "/etc/nginx/conf.d/default.conf";

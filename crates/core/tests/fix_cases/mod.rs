@@ -46,6 +46,25 @@ const fn with_port(mut c: FixCase, port: u16) -> FixCase {
 }
 
 pub const FIXES: &[FixCase] = &[
+    // DL3006 / DL3007, for the images the templates pin
+    case(
+        "python:latest gets the template's tag",
+        "DL3007",
+        "FROM python:latest\nUSER 10001\n",
+        "FROM python:3.12-slim-bookworm\nUSER 10001\n",
+    ),
+    case(
+        "an untagged node in a named stage, with --platform",
+        "DL3006",
+        "FROM --platform=linux/amd64 node AS deps\nRUN echo deps\nFROM node:22-bookworm-slim\nUSER node\n",
+        "FROM --platform=linux/amd64 node:22-bookworm-slim AS deps\nRUN echo deps\nFROM node:22-bookworm-slim\nUSER node\n",
+    ),
+    case(
+        "Docker Hub's full name",
+        "DL3007",
+        "FROM docker.io/library/golang:latest AS build\nRUN go version\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /go/bin /app\n",
+        "FROM golang:1.23-bookworm AS build\nRUN go version\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /go/bin /app\n",
+    ),
     // DL3020
     case(
         "one local file",
@@ -278,8 +297,9 @@ pub const NO_FIXES: &[NoFixCase] = &[
     NoFixCase { why: "port 80 needs root to bind", rule: "DL3002", port: Some(80), text: "FROM alpine:3.20\nUSER root\nCMD [\"/app\"]\n" },
     no_fix("a relative WORKDIR's meaning depends on the ones before", "DL3000", "FROM alpine:3.20\nWORKDIR app\nUSER 1\n"),
     no_fix("cd to WORKDIR would change the later steps", "DL3003", "FROM alpine:3.20\nRUN cd /tmp && echo hi\nUSER 1\n"),
-    no_fix("the version to pin is the learner's choice", "DL3006", "FROM alpine\nUSER 1\n"),
-    no_fix("the version to pin is the learner's choice", "DL3007", "FROM alpine:latest\nUSER 1\n"),
+    no_fix("no template pins alpine: the version is the learner's choice", "DL3006", "FROM alpine\nUSER 1\n"),
+    no_fix("no template pins alpine: the version is the learner's choice", "DL3007", "FROM alpine:latest\nUSER 1\n"),
+    no_fix("a private registry's python is not Docker Hub's", "DL3007", "FROM registry.example.com/python:latest\nUSER 1\n"),
     no_fix("the version to pin is the learner's choice", "DL3008", "FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1\n"),
     no_fix("the version to pin is the learner's choice", "DL3013", "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nUSER 1\n"),
     no_fix("a secret must move out of the file, not be rewritten", "SW1003", "FROM alpine:3.20\nENV DB_PASSWORD=hunter2\nUSER 1\n"),

@@ -78,6 +78,41 @@ pub(super) fn starts_as_root(reference: &str) -> bool {
         && !tag.contains("servercore")
 }
 
+/// DL3006 / DL3007: an untagged or `latest` base image that Slipway's templates also use gets
+/// the tag they pin. Not for a variable, a digest, an earlier stage's name or another image.
+pub(super) fn pin_like_templates(doc: &super::Doc<'_, '_>, at: usize) -> Option<super::Fix> {
+    let Some(parse_dockerfile::Instruction::From(from)) = doc.ins(at) else {
+        return None;
+    };
+    let image = from.image.value.as_ref();
+    if image.contains('$') || image.contains('@') {
+        return None;
+    }
+    let earlier_stage = doc.file.instructions[..at].iter().any(|i| {
+        matches!(i, parse_dockerfile::Instruction::From(f)
+            if f.as_.as_ref().is_some_and(|(_, n)| n.value.eq_ignore_ascii_case(image)))
+    });
+    if earlier_stage {
+        return None;
+    }
+    let (name, tag) = match image.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n, Some(t)),
+        _ => (image, None),
+    };
+    if tag.is_some_and(|t| t != "latest") {
+        return None;
+    }
+    let short = name.strip_prefix("docker.io/").unwrap_or(name);
+    let short = short.strip_prefix("library/").unwrap_or(short);
+    let pinned = crate::generate::PINNED_BASES
+        .iter()
+        .find(|p| p.rsplit_once(':').map(|(n, _)| n) == Some(short))?;
+    Some(super::Fix {
+        title: format!("Use {pinned}"),
+        edits: doc.splice(vec![(from.image.span.clone(), (*pinned).to_string())]),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

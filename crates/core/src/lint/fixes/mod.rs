@@ -33,6 +33,7 @@ pub(super) fn attach<'a>(
         };
         let port = options.and_then(|o| o.port);
         let fix = match finding.rule.as_str() {
+            "DL3006" | "DL3007" => base::pin_like_templates(&doc, at),
             "DL3020" => form::add_to_copy(&doc, at),
             "DL3025" => form::json_command(&doc, at),
             "DL3004" => script::drop_sudo(&doc, at),
