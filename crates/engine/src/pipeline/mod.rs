@@ -5,6 +5,7 @@
 
 pub mod runs;
 pub mod source;
+pub mod view;
 
 use crate::apply::{ApplyEvent, ApplyReport};
 use crate::deploy::{apply_change, destroy_plan, observe_all, tagged_leftovers, PlannedChange};

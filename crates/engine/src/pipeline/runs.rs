@@ -63,12 +63,12 @@ pub struct PipelineStatus {
     pub stages_unavailable: Option<ErrorBody>,
 }
 
-fn name_of(conn: &Connection, spec: &ProjectSpec) -> String {
+pub(crate) fn name_of(conn: &Connection, spec: &ProjectSpec) -> String {
     // The pipeline is named after the app; the account and region only matter for the bucket.
     PipelineNames::for_app(&spec.app.name, "", &conn.region).pipeline
 }
 
-fn not_found(spec: &ProjectSpec, conn: &Connection) -> ErrorBody {
+pub(crate) fn not_found(spec: &ProjectSpec, conn: &Connection) -> ErrorBody {
     ErrorBody::new(
         ErrorCode::InvalidInput,
         format!(
