@@ -5,8 +5,10 @@
 use crate::commands::app::AppInfo;
 use crate::commands::build::BuildForm;
 use crate::commands::dockerfile::InitForm;
+use crate::commands::pipeline::{BuildspecInfo, PipelineDestroyOutcome, PipelinePlan};
 use crate::commands::service::{DestroyOutcome, DestroyPlan, ServicePlan};
 use slipway_core::build::BuildEvent;
+use slipway_core::buildspec::BuildspecSummary;
 use slipway_core::connection::{ConnectionInfo, ProfileKind, ProfileSummary};
 use slipway_core::cost::{CostEstimate, CostLine};
 use slipway_core::dockerfile::InstructionLine;
@@ -40,6 +42,12 @@ use slipway_docker::push::{LayerState, PushEvent};
 use slipway_engine::apply::{ApplyEvent, ApplyReport, StepFailure};
 use slipway_engine::deploy::{DeployEvent, DeployOutcome};
 use slipway_engine::local::{LocalBuild, RunEvent};
+use slipway_engine::pipeline::runs::PipelineRun;
+use slipway_engine::pipeline::view::{
+    ActionKind, ActionView, BuildInfo, BuildLogLine, BuildPhase, DeployFacts, Failure, FailureKind,
+    LogPage, NodeState, RunView, StageView,
+};
+use slipway_engine::pipeline::PipelineOutcome;
 use slipway_engine::project::{InitPlan, ProposedFile};
 use slipway_engine::push::{PushOutcome, PushProgress};
 use slipway_engine::rollout::RolloutUpdate;
@@ -275,6 +283,90 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             ],
             DestroyOutcome::name(cfg),
         ),
+        sig(
+            "pipeline_buildspec",
+            vec![("path", String::name(cfg))],
+            BuildspecInfo::name(cfg),
+        ),
+        sig(
+            "check_buildspec",
+            vec![("path", String::name(cfg)), ("text", String::name(cfg))],
+            BuildspecSummary::name(cfg),
+        ),
+        sig(
+            "plan_pipeline",
+            vec![("path", String::name(cfg))],
+            PipelinePlan::name(cfg),
+        ),
+        sig(
+            "apply_pipeline",
+            vec![
+                ("path", String::name(cfg)),
+                ("expected", Plan::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", ApplyEvent::name(cfg))),
+            ],
+            PipelineOutcome::name(cfg),
+        ),
+        sig(
+            "plan_pipeline_destroy",
+            vec![("path", String::name(cfg))],
+            Plan::name(cfg),
+        ),
+        sig(
+            "destroy_pipeline",
+            vec![
+                ("path", String::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", ApplyEvent::name(cfg))),
+            ],
+            PipelineDestroyOutcome::name(cfg),
+        ),
+        sig(
+            "pipeline_runs",
+            vec![("path", String::name(cfg))],
+            list::<PipelineRun>(cfg),
+        ),
+        sig(
+            "start_pipeline_run",
+            vec![("path", String::name(cfg))],
+            String::name(cfg),
+        ),
+        sig(
+            "pipeline_run",
+            vec![
+                ("path", String::name(cfg)),
+                ("run", Option::<String>::name(cfg)),
+            ],
+            RunView::name(cfg),
+        ),
+        sig(
+            "stop_pipeline_run",
+            vec![
+                ("path", String::name(cfg)),
+                ("run", String::name(cfg)),
+                ("abandon", bool::name(cfg)),
+            ],
+            "null".to_string(),
+        ),
+        sig(
+            "retry_pipeline_stage",
+            vec![
+                ("path", String::name(cfg)),
+                ("run", String::name(cfg)),
+                ("stage", String::name(cfg)),
+            ],
+            String::name(cfg),
+        ),
+        sig(
+            "build_log",
+            vec![
+                ("group", String::name(cfg)),
+                ("stream", String::name(cfg)),
+                ("token", Option::<String>::name(cfg)),
+            ],
+            LogPage::name(cfg),
+        ),
     ]
 }
 
@@ -373,6 +465,24 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         DeployOutcome::decl(cfg),
         DestroyPlan::decl(cfg),
         DestroyOutcome::decl(cfg),
+        BuildspecSummary::decl(cfg),
+        BuildspecInfo::decl(cfg),
+        PipelinePlan::decl(cfg),
+        PipelineOutcome::decl(cfg),
+        PipelineDestroyOutcome::decl(cfg),
+        PipelineRun::decl(cfg),
+        NodeState::decl(cfg),
+        ActionKind::decl(cfg),
+        BuildPhase::decl(cfg),
+        BuildInfo::decl(cfg),
+        ActionView::decl(cfg),
+        StageView::decl(cfg),
+        FailureKind::decl(cfg),
+        DeployFacts::decl(cfg),
+        Failure::decl(cfg),
+        RunView::decl(cfg),
+        BuildLogLine::decl(cfg),
+        LogPage::decl(cfg),
     ]
 }
 

@@ -92,6 +92,18 @@ pub fn builder<R: Runtime>(
             commands::service::service_health,
             commands::service::plan_destroy,
             commands::service::destroy_service,
+            commands::pipeline::pipeline_buildspec,
+            commands::pipeline::check_buildspec,
+            commands::pipeline::plan_pipeline,
+            commands::pipeline::apply_pipeline,
+            commands::pipeline::plan_pipeline_destroy,
+            commands::pipeline::destroy_pipeline,
+            commands::pipeline::pipeline_runs,
+            commands::pipeline::start_pipeline_run,
+            commands::pipeline::pipeline_run,
+            commands::pipeline::stop_pipeline_run,
+            commands::pipeline::retry_pipeline_stage,
+            commands::pipeline::build_log,
         ]))
 }
 

@@ -277,11 +277,48 @@ enum PipelineCommand {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// The latest runs, and the stages and actions of the current one where AWS reports them.
+    /// The latest runs, and the stages, actions and build phases of one (the latest unless
+    /// --run), with a failure explained.
     Status {
         /// The project folder (with slipway.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The run to show (an id from the list); the latest when absent.
+        #[arg(long)]
+        run: Option<String>,
+    },
+    /// The log of a run's build (CloudWatch Logs); --follow keeps printing until it ends.
+    Logs {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The run whose build to show; the latest when absent.
+        #[arg(long)]
+        run: Option<String>,
+        /// Keep printing new lines until the build ends.
+        #[arg(long, short = 'f')]
+        follow: bool,
+    },
+    /// Stop a run in progress (the actions running finish first unless --abandon).
+    Stop {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The run to stop; the latest when absent.
+        #[arg(long)]
+        run: Option<String>,
+        /// Stop at once, abandoning the actions in progress.
+        #[arg(long)]
+        abandon: bool,
+    },
+    /// Retry the failed stage of a failed run (only its failed actions run again).
+    Retry {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The failed run; the latest when absent.
+        #[arg(long)]
+        run: Option<String>,
     },
 }
 
@@ -565,7 +602,18 @@ async fn run(cli: Cli) -> Outcome {
                     concurrency,
                 } => pipeline::destroy(&ctx, &dir, yes, concurrency).await,
                 PipelineCommand::Run { dir } => pipeline::run(&ctx, &dir).await,
-                PipelineCommand::Status { dir } => pipeline::status(&ctx, &dir).await,
+                PipelineCommand::Status { dir, run } => {
+                    pipeline::status(&ctx, &dir, run.as_deref()).await
+                }
+                PipelineCommand::Logs { dir, run, follow } => {
+                    pipeline::logs(&ctx, &dir, run.as_deref(), follow).await
+                }
+                PipelineCommand::Stop { dir, run, abandon } => {
+                    pipeline::stop(&ctx, &dir, run.as_deref(), abandon).await
+                }
+                PipelineCommand::Retry { dir, run } => {
+                    pipeline::retry(&ctx, &dir, run.as_deref()).await
+                }
                 PipelineCommand::Buildspec { .. } => Outcome::BadInput,
             },
             Err(e) => output::error(cli.json, &e, Outcome::Environment),

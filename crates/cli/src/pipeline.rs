@@ -10,7 +10,7 @@ use slipway_core::buildspec::{check as check_buildspec, container_name, generate
 use slipway_core::spec::BUILDSPEC_FILE;
 use slipway_core::{ErrorBody, ErrorCode};
 use slipway_docker::CancellationToken;
-use slipway_engine::pipeline::{self as engine, runs};
+use slipway_engine::pipeline::{self as engine, runs, view};
 use std::path::Path;
 
 /// `slipway pipeline plan`.
@@ -332,27 +332,34 @@ fn seconds(ms: Option<i64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-/// `slipway pipeline status`: the latest runs and the stages of the current one.
-pub async fn status(ctx: &Ctx, dir: &Path) -> Outcome {
+/// `slipway pipeline status`: the latest runs and one run drawn (stages, actions, build
+/// phases, the failure explained).
+pub async fn status(ctx: &Ctx, dir: &Path, run: Option<&str>) -> Outcome {
     let (spec, conn) = match load(ctx, dir).await {
         Ok(x) => x,
         Err((e, o)) => return output::error(ctx.json, &e, o),
     };
-    let status = match runs::status(&conn, &spec).await {
+    let runs = match runs::list(&conn, &spec, 10).await {
         Ok(s) => s,
         Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
     };
+    let pipeline = spec.app.name.clone();
+    let shown = if runs.is_empty() && run.is_none() {
+        None
+    } else {
+        match view::run_view(&conn, &spec, run).await {
+            Ok(v) => Some(v),
+            Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+        }
+    };
     if ctx.json {
-        emit(&serde_json::to_value(&status).unwrap_or_default());
+        emit(&serde_json::json!({"pipeline": pipeline, "runs": runs, "run": shown}));
         return Outcome::Success;
     }
-    if status.runs.is_empty() {
-        println!(
-            "The pipeline {} has not run yet (`slipway pipeline run`).",
-            status.pipeline
-        );
+    if runs.is_empty() {
+        println!("The pipeline {pipeline} has not run yet (`slipway pipeline run`).");
     }
-    for r in &status.runs {
+    for r in &runs {
         println!(
             "  {}  {:<11} {:<24} {:>7}  {}",
             r.id,
@@ -362,23 +369,243 @@ pub async fn status(ctx: &Ctx, dir: &Path) -> Outcome {
             r.status_summary.as_deref().unwrap_or("")
         );
     }
-    for st in &status.stages {
+    let Some(v) = shown else {
+        return Outcome::Success;
+    };
+    println!();
+    println!("Run {} ({:?}):", v.run.id, v.state);
+    if let Some(rev) = &v.revision {
         println!(
-            "  stage {:<10} {}",
-            st.name,
-            st.status.as_deref().unwrap_or("not run")
+            "  revision {rev}{}",
+            v.revision_summary
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
         );
+    }
+    for st in &v.stages {
+        println!("  {:<10} {:?}", st.name, st.state);
         for a in &st.actions {
+            let took = match (a.started_ms, a.updated_ms) {
+                (Some(s), Some(u)) if a.state.ended() => seconds(Some(u - s)),
+                _ => String::new(),
+            };
             println!(
-                "    {:<12} {:<11} {}",
+                "    {:<12} {:<11} {:>7}  {}",
                 a.name,
-                a.status.as_deref().unwrap_or("-"),
-                a.error.as_deref().or(a.summary.as_deref()).unwrap_or("")
+                format!("{:?}", a.state),
+                took,
+                a.summary.as_deref().unwrap_or("")
             );
+            if let Some(b) = &a.build {
+                let phases: Vec<String> = b
+                    .phases
+                    .iter()
+                    .filter(|p| p.name != "COMPLETED")
+                    .map(|p| match p.state {
+                        view::NodeState::Failed => format!("{} FAILED", p.name),
+                        view::NodeState::InProgress => format!("{} ...", p.name),
+                        _ => p.name.clone(),
+                    })
+                    .collect();
+                println!("      phases: {}", phases.join(" > "));
+            }
         }
     }
-    if let Some(e) = &status.stages_unavailable {
+    if let Some(e) = &v.actions_unavailable {
         println!("  ({} {})", e.message, e.hint);
     }
+    if let Some(f) = &v.failure {
+        println!();
+        println!("What went wrong: {}", f.title);
+        println!("  {}", f.explanation);
+        if let Some(d) = &f.deploy {
+            if let Some(r) = &d.failed_reason {
+                println!("  ECS: {r}");
+            }
+        }
+        for l in &f.log_tail {
+            println!("  | {l}");
+        }
+        if let Some(m) = &f.aws_message {
+            println!("  AWS says: {m}");
+        }
+        println!("What to do: {}", f.hint);
+        if let Some(stage) = &v.retryable_stage {
+            println!("  (`slipway pipeline retry` re-runs the failed actions of stage {stage}.)");
+        }
+    }
     Outcome::Success
+}
+
+/// The build of a run (the latest unless `run`): its log group and stream.
+async fn build_of(
+    conn: &slipway_aws::Connection,
+    spec: &slipway_core::spec::ProjectSpec,
+    run: Option<&str>,
+) -> Result<(view::RunView, Option<view::BuildInfo>), ErrorBody> {
+    let v = view::run_view(conn, spec, run).await?;
+    let b = v
+        .stages
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find_map(|a| a.build.clone());
+    Ok((v, b))
+}
+
+/// `slipway pipeline logs`: the build's log, and with --follow the new lines until it ends.
+pub async fn logs(ctx: &Ctx, dir: &Path, run: Option<&str>, follow: bool) -> Outcome {
+    let (spec, conn) = match load(ctx, dir).await {
+        Ok(x) => x,
+        Err((e, o)) => return output::error(ctx.json, &e, o),
+    };
+    let (v, build) = match build_of(&conn, &spec, run).await {
+        Ok(x) => x,
+        Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+    };
+    let Some(build) = build else {
+        let e = match &v.actions_unavailable {
+            Some(e) => e.clone(),
+            None => ErrorBody::new(
+                ErrorCode::InvalidInput,
+                format!("Run {} has no build yet (its Build stage has not started).", v.run.id),
+                "Wait for the Source stage, then try again; `slipway pipeline status` shows where the run is.",
+            ),
+        };
+        return output::error(ctx.json, &e, Outcome::Failed);
+    };
+    let (Some(group), Some(stream)) = (build.log_group.clone(), build.log_stream.clone()) else {
+        let e = ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "The build {} has no log yet (it is {}).",
+                build.id,
+                build.current_phase.as_deref().unwrap_or("starting")
+            ),
+            "Try again in a few seconds.",
+        );
+        return output::error(ctx.json, &e, Outcome::Failed);
+    };
+    let mut token: Option<String> = None;
+    loop {
+        let page = match view::build_log(&conn, &group, &stream, token.as_deref(), 1000).await {
+            Ok(p) => p,
+            Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+        };
+        for l in &page.lines {
+            if ctx.json {
+                emit(&serde_json::to_value(l).unwrap_or_default());
+            } else {
+                println!("{}", l.message);
+            }
+        }
+        let same = page.next_token == token;
+        token = page.next_token;
+        if !page.lines.is_empty() && !same {
+            continue;
+        }
+        if !follow {
+            break;
+        }
+        match view::builds(&conn, std::slice::from_ref(&build.id)).await {
+            Ok(b)
+                if b.first()
+                    .is_some_and(|b| b.status.as_deref() != Some("IN_PROGRESS")) =>
+            {
+                // One more read for the lines written as it ended.
+                if let Ok(p) = view::build_log(&conn, &group, &stream, token.as_deref(), 1000).await
+                {
+                    for l in &p.lines {
+                        println!("{}", l.message);
+                    }
+                }
+                break;
+            }
+            Ok(_) => {}
+            Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    }
+    Outcome::Success
+}
+
+async fn run_id(
+    conn: &slipway_aws::Connection,
+    spec: &slipway_core::spec::ProjectSpec,
+    run: Option<&str>,
+) -> Result<String, ErrorBody> {
+    if let Some(r) = run {
+        return Ok(r.to_string());
+    }
+    runs::list(conn, spec, 1)
+        .await?
+        .into_iter()
+        .next()
+        .map(|r| r.id)
+        .ok_or_else(|| {
+            ErrorBody::new(
+                ErrorCode::InvalidInput,
+                format!("The pipeline {} has not run yet.", spec.app.name),
+                "Start a run with `slipway pipeline run`.",
+            )
+        })
+}
+
+/// `slipway pipeline stop`.
+pub async fn stop(ctx: &Ctx, dir: &Path, run: Option<&str>, abandon: bool) -> Outcome {
+    let (spec, conn) = match load(ctx, dir).await {
+        Ok(x) => x,
+        Err((e, o)) => return output::error(ctx.json, &e, o),
+    };
+    let id = match run_id(&conn, &spec, run).await {
+        Ok(id) => id,
+        Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+    };
+    match view::stop(&conn, &spec, &id, abandon).await {
+        Ok(()) => {
+            if ctx.json {
+                emit(&serde_json::json!({"stopped": id, "abandon": abandon}));
+            } else if abandon {
+                println!("Stopped run {id}; the actions in progress were abandoned.");
+            } else {
+                println!("Stopping run {id}: the actions in progress finish first.");
+            }
+            Outcome::Success
+        }
+        Err(e) => output::error(ctx.json, &e, Outcome::Failed),
+    }
+}
+
+/// `slipway pipeline retry`: re-runs the failed actions of the run's failed stage.
+pub async fn retry(ctx: &Ctx, dir: &Path, run: Option<&str>) -> Outcome {
+    let (spec, conn) = match load(ctx, dir).await {
+        Ok(x) => x,
+        Err((e, o)) => return output::error(ctx.json, &e, o),
+    };
+    let v = match view::run_view(&conn, &spec, run).await {
+        Ok(v) => v,
+        Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+    };
+    let Some(stage) = v.retryable_stage.clone() else {
+        let e = ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "Run {} has no failed stage to retry (it is {:?}).",
+                v.run.id, v.state
+            ),
+            "Retry applies to a failed run; start a new one with `slipway pipeline run`.",
+        );
+        return output::error(ctx.json, &e, Outcome::Failed);
+    };
+    match view::retry(&conn, &spec, &v.run.id, &stage).await {
+        Ok(id) => {
+            if ctx.json {
+                emit(&serde_json::json!({"retried": stage, "run": id}));
+            } else {
+                println!("Retrying stage {stage} of run {id}.");
+            }
+            Outcome::Success
+        }
+        Err(e) => output::error(ctx.json, &e, Outcome::Failed),
+    }
 }

@@ -790,6 +790,183 @@ export type DestroyOutcome = { report: ApplyReport,
  */
 left: Array<string>, repository_deleted: boolean, };
 
+export type BuildspecSummary = { 
+/**
+ * The phases it has, in CodeBuild's order.
+ */
+phases: Array<string>, 
+/**
+ * The container `imagedefinitions.json` names, when the file says it plainly.
+ */
+container: string | null, 
+/**
+ * How many commands it runs.
+ */
+commands: number, };
+
+export type BuildspecInfo = { 
+/**
+ * What Slipway writes for this project.
+ */
+generated: string, 
+/**
+ * The project's buildspec.yml, when it has one.
+ */
+existing: string | null, 
+/**
+ * The container imagedefinitions.json must name (the task definition's).
+ */
+container: string, 
+/**
+ * The project's file checked: its summary, or what is wrong with it.
+ */
+summary: BuildspecSummary | null, problem: ErrorBody | null, };
+
+export type PipelinePlan = { plan: Plan, cost: CostEstimate, 
+/**
+ * A GitHub connection that waits for the person (approve it in the console).
+ */
+connection: ErrorBody | null, };
+
+export type PipelineOutcome = { report: ApplyReport, 
+/**
+ * A run Slipway started because new source was uploaded to an existing pipeline.
+ */
+started_run: string | null, 
+/**
+ * The GitHub connection still needs the person (approve it in the console).
+ */
+connection: ErrorBody | null, cost: CostEstimate, };
+
+export type PipelineDestroyOutcome = { report: ApplyReport, 
+/**
+ * What is still there afterwards (empty when everything went).
+ */
+left: Array<string>, };
+
+export type PipelineRun = { id: string, 
+/**
+ * InProgress, Succeeded, Failed, Stopped, Stopping, Superseded, Cancelled.
+ */
+status: string, status_summary: string | null, 
+/**
+ * What started it: StartPipelineExecution, CreatePipeline, Webhook, PollForSourceChanges ...
+ */
+trigger: string | null, 
+/**
+ * Unix milliseconds.
+ */
+started_ms: number | null, updated_ms: number | null, 
+/**
+ * From start to the last update, for a run that ended.
+ */
+duration_ms: number | null, 
+/**
+ * The commit, S3 version or image digest each source action fetched.
+ */
+revisions: Array<string>, };
+
+export type NodeState = "not_started" | "in_progress" | "succeeded" | "failed" | "stopping" | "stopped" | "superseded" | "abandoned" | "unknown";
+
+export type ActionKind = "source" | "build" | "test" | "deploy" | "approval" | "invoke" | "compute";
+
+export type BuildPhase = { 
+/**
+ * SUBMITTED, QUEUED, PROVISIONING, DOWNLOAD_SOURCE, INSTALL, PRE_BUILD, BUILD,
+ * POST_BUILD, UPLOAD_ARTIFACTS, FINALIZING, COMPLETED.
+ */
+name: string, state: NodeState, 
+/**
+ * CodeBuild's own status (SUCCEEDED, FAILED, FAULT, TIMED_OUT, STOPPED, CLIENT_ERROR).
+ */
+status: string | null, duration_s: number | null, 
+/**
+ * CodeBuild's message for the phase, e.g. the command that failed and its exit status.
+ */
+message: string | null, };
+
+export type BuildInfo = { id: string, status: string | null, current_phase: string | null, phases: Array<BuildPhase>, log_group: string | null, log_stream: string | null, 
+/**
+ * The console's page for the log.
+ */
+log_link: string | null, };
+
+export type ActionView = { name: string, kind: ActionKind, 
+/**
+ * The provider: S3, CodeBuild, ECS, Manual ...
+ */
+provider: string, run_order: number, state: NodeState, started_ms: number | null, updated_ms: number | null, summary: string | null, error: string | null, external_id: string | null, external_url: string | null, build: BuildInfo | null, };
+
+export type StageView = { name: string, state: NodeState, actions: Array<ActionView>, };
+
+export type FailureKind = "source" | "build_phase" | "deploy" | "circuit_breaker" | "container_name" | "pass_role" | "approval" | "other";
+
+export type DeployFacts = { 
+/**
+ * The deployment that failed, with ECS's reason.
+ */
+failed_task_definition: string | null, failed_reason: string | null, 
+/**
+ * The deployment now serving (the one ECS rolled back to).
+ */
+serving_task_definition: string | null, rolled_back: boolean, 
+/**
+ * The service's latest events, newest first.
+ */
+events: Array<string>, };
+
+export type Failure = { kind: FailureKind, stage: string, action: string, 
+/**
+ * One line: what went wrong.
+ */
+title: string, 
+/**
+ * What it means, in plain words.
+ */
+explanation: string, 
+/**
+ * What to do.
+ */
+hint: string, 
+/**
+ * AWS's own message.
+ */
+aws_message: string | null, 
+/**
+ * The build phase that failed.
+ */
+phase: string | null, 
+/**
+ * The last lines of the build's log.
+ */
+log_tail: Array<string>, deploy: DeployFacts | null, };
+
+export type RunView = { pipeline: string, run: PipelineRun, state: NodeState, 
+/**
+ * The revision flowing through: S3 version or commit, with its summary (commit message).
+ */
+revision: string | null, revision_summary: string | null, stages: Array<StageView>, failure: Failure | null, 
+/**
+ * Why the action states are unknown, when they are.
+ */
+actions_unavailable: ErrorBody | null, 
+/**
+ * A failed stage that RetryStageExecution can re-run.
+ */
+retryable_stage: string | null, 
+/**
+ * Whether StopPipelineExecution applies.
+ */
+stoppable: boolean, };
+
+export type BuildLogLine = { at_ms: number, message: string, };
+
+export type LogPage = { lines: Array<BuildLogLine>, 
+/**
+ * Pass back to read what came after; the same token comes back when nothing new arrived.
+ */
+next_token: string | null, };
+
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
 export function getSettings(): Promise<Settings> { return invoke("get_settings"); }
@@ -826,4 +1003,16 @@ export function applyService(path: string, image: string, expected: Plan, operat
 export function serviceHealth(path: string): Promise<ServiceHealth> { return invoke("service_health", { path }); }
 export function planDestroy(path: string, keepLogs: boolean): Promise<DestroyPlan> { return invoke("plan_destroy", { path, keepLogs }); }
 export function destroyService(path: string, keepLogs: boolean, keepRepository: boolean, operation: string, onEvent: Channel<ApplyEvent>): Promise<DestroyOutcome> { return invoke("destroy_service", { path, keepLogs, keepRepository, operation, onEvent }); }
+export function pipelineBuildspec(path: string): Promise<BuildspecInfo> { return invoke("pipeline_buildspec", { path }); }
+export function checkBuildspec(path: string, text: string): Promise<BuildspecSummary> { return invoke("check_buildspec", { path, text }); }
+export function planPipeline(path: string): Promise<PipelinePlan> { return invoke("plan_pipeline", { path }); }
+export function applyPipeline(path: string, expected: Plan, operation: string, onEvent: Channel<ApplyEvent>): Promise<PipelineOutcome> { return invoke("apply_pipeline", { path, expected, operation, onEvent }); }
+export function planPipelineDestroy(path: string): Promise<Plan> { return invoke("plan_pipeline_destroy", { path }); }
+export function destroyPipeline(path: string, operation: string, onEvent: Channel<ApplyEvent>): Promise<PipelineDestroyOutcome> { return invoke("destroy_pipeline", { path, operation, onEvent }); }
+export function pipelineRuns(path: string): Promise<Array<PipelineRun>> { return invoke("pipeline_runs", { path }); }
+export function startPipelineRun(path: string): Promise<string> { return invoke("start_pipeline_run", { path }); }
+export function pipelineRun(path: string, run: string | null): Promise<RunView> { return invoke("pipeline_run", { path, run }); }
+export function stopPipelineRun(path: string, run: string, abandon: boolean): Promise<null> { return invoke("stop_pipeline_run", { path, run, abandon }); }
+export function retryPipelineStage(path: string, run: string, stage: string): Promise<string> { return invoke("retry_pipeline_stage", { path, run, stage }); }
+export function buildLog(group: string, stream: string, token: string | null): Promise<LogPage> { return invoke("build_log", { group, stream, token }); }
 export { Channel };

@@ -597,13 +597,13 @@ pub async fn builds(conn: &Connection, ids: &[String]) -> Result<Vec<BuildInfo>,
 /// A page of a build's log.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LogPage {
-    pub lines: Vec<LogLine>,
+    pub lines: Vec<BuildLogLine>,
     /// Pass back to read what came after; the same token comes back when nothing new arrived.
     pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct LogLine {
+pub struct BuildLogLine {
     #[ts(type = "number")]
     pub at_ms: i64,
     pub message: String,
@@ -642,7 +642,7 @@ pub async fn build_log(
         lines: out
             .events()
             .iter()
-            .map(|e| LogLine {
+            .map(|e| BuildLogLine {
                 at_ms: e.timestamp().unwrap_or(0),
                 message: e.message().unwrap_or_default().trim_end().to_string(),
             })
