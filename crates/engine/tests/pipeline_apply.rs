@@ -384,6 +384,33 @@ async fn pipeline_apply_is_wired_to_the_service_then_noop_then_destroy_to_zero()
         Some(ErrorCode::PracticeUnsupported),
         "moto has no GetPipelineState: said, not guessed"
     );
+    // The run drawn: the declared stages, in order, with unknown states and the reason.
+    let drawn = slipway_engine::pipeline::view::run_view(&conn, &s, Some(&manual))
+        .await
+        .unwrap();
+    assert_eq!(drawn.run.id, manual);
+    let stages: Vec<&str> = drawn.stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(stages, vec!["Source", "Build", "Deploy"]);
+    assert!(drawn
+        .stages
+        .iter()
+        .all(|s| s.state == slipway_engine::pipeline::view::NodeState::Unknown));
+    assert_eq!(
+        drawn.actions_unavailable.map(|e| e.code),
+        Some(ErrorCode::PracticeUnsupported)
+    );
+    assert_eq!(drawn.failure, None);
+    let providers: Vec<&str> = drawn
+        .stages
+        .iter()
+        .flat_map(|s| s.actions.iter().map(|a| a.provider.as_str()))
+        .collect();
+    assert_eq!(providers, vec!["S3", "CodeBuild", "ECS"]);
+    // Stop and retry are refused with the reason, not a raw emulator error.
+    let stop = slipway_engine::pipeline::view::stop(&conn, &s, &manual, false)
+        .await
+        .unwrap_err();
+    assert_eq!(stop.code, ErrorCode::PracticeUnsupported, "{stop:?}");
 
     // Pipeline destroy: the pipeline's resources go, the bucket emptied first; the service stays.
     let gone = plan_pipeline_destroy(&conn, store.as_ref(), &s)
