@@ -1,8 +1,9 @@
-// End to end, steps 1 to 4 in the real app (tauri-driver + WebKitWebDriver under Xvfb) against
+// End to end, steps 1 to 5 in the real app (tauri-driver + WebKitWebDriver under Xvfb) against
 // the practice stack: open a copy of the Flask fixture, generate its Dockerfile, break a line and
 // fix it with one click, build with visible progress, run it and see the smoke test pass, push to
 // ECR (moto + the local registry) and see the image listed, plan the Fargate service with its
-// cost, apply it step by step, see its URL, then destroy it and see 0 resources left — checked
+// cost, apply it step by step, see its URL, wire a pipeline with the S3 source to it, start a run
+// and see it listed, then destroy it and see 0 resources left — checked
 // again with boto3, outside Slipway. Screenshots of each stage go to artifacts/e2e.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -26,19 +27,23 @@ function inAws(name) {
   const script = `
 import boto3, json
 def c(s): return boto3.client(s, endpoint_url='${endpoint}', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
-ecs, elb, ecr = c('ecs'), c('elbv2'), c('ecr')
+ecs, elb, ecr, cp, s3 = c('ecs'), c('elbv2'), c('ecr'), c('codepipeline'), c('s3')
 clusters = [x for x in ecs.describe_clusters(clusters=['${name}'])['clusters'] if x['status'] == 'ACTIVE']
 services = [s for s in ecs.describe_services(cluster='${name}', services=['${name}'])['services'] if s['status'] == 'ACTIVE'] if clusters else []
 print(json.dumps({
   'load_balancers': len([l for l in elb.describe_load_balancers()['LoadBalancers'] if l['LoadBalancerName'] == '${name}']),
   'services': len(services),
+  'pipelines': [p['name'] for p in cp.list_pipelines()['pipelines'] if p['name'] == '${name}'],
+  'pipeline_stages': [st['name'] for st in cp.get_pipeline(name='${name}')['pipeline']['stages']] if '${name}' in [p['name'] for p in cp.list_pipelines()['pipelines']] else [],
+  'runs': len(cp.list_pipeline_executions(pipelineName='${name}')['pipelineExecutionSummaries']) if '${name}' in [p['name'] for p in cp.list_pipelines()['pipelines']] else 0,
+  'buckets': [b['Name'] for b in s3.list_buckets().get('Buckets', []) if b['Name'].startswith('${name}-pipeline-')],
   'running': sum(s.get('runningCount', 0) for s in services),
   'images': [d['imageDigest'] for d in ecr.describe_images(repositoryName='${name}')['imageDetails']] if '${name}' in [r['repositoryName'] for r in ecr.describe_repositories()['repositories']] else [],
 }))`;
   return JSON.parse(execFileSync(join(root, ".venv", "bin", "python"), ["-c", script], { encoding: "utf8" }));
 }
 
-test("steps 1 to 4 in the real app: Dockerfile, build and run, push, service, destroy", { timeout: 20 * MINUTE }, async (t) => {
+test("steps 1 to 5 in the real app: Dockerfile, build and run, push, service, pipeline, destroy", { timeout: 20 * MINUTE }, async (t) => {
   assert.ok(app, "SLIPWAY_APP_BINARY names the built app");
   mkdirSync(artifacts, { recursive: true });
   const name = `journey${process.pid % 100000}`;
@@ -165,6 +170,39 @@ async function journey(s, name, project, shot, attr) {
   await s.scrollTo('[data-testid="deploy-result"]');
   shot("journey-4-live");
 
+  // Step 5: a pipeline with the S3 source wired to that service; start a run and see it listed.
+  await s.click('[data-testid="nav-pipeline"]');
+  await s.waitFor('[data-testid="pipeline-screen"]', { what: "the Pipeline step" });
+  await s.click('[data-testid="pipeline-source-s3"]');
+  await s.click('[data-testid="pipeline-save"]');
+  await s.waitFor('[data-testid="pipeline-buildspec"]', { timeoutMs: 30000, what: "the generated buildspec" });
+  const buildspec = await s.textOf('[data-testid="pipeline-buildspec"]');
+  assert.match(buildspec, /imagedefinitions\.json/);
+  assert.match(buildspec, new RegExp(`"name":"${name}"`), "the container the task definition names");
+  shot("journey-5-buildspec");
+  await s.click('[data-testid="pipeline-plan"]');
+  await s.waitFor('[data-testid="plan-summary"]', { timeoutMs: 60000, what: "the pipeline's plan" });
+  assert.match(await s.textOf('[data-testid="count-create"]'), /\d+ to create/);
+  await s.scrollTo('[data-testid="plan-summary"]');
+  shot("journey-5-plan");
+  await s.click('[data-testid="pipeline-apply"]');
+  await s.click('[data-testid="pipeline-apply-confirm"]');
+  await s.waitFor('[data-testid="pipeline-applied"]', { timeoutMs: 5 * MINUTE, what: "the pipeline applied" });
+  const wired = inAws(name);
+  assert.deepEqual(wired.pipelines, [name]);
+  assert.deepEqual(wired.pipeline_stages, ["Source", "Build", "Deploy"]);
+  assert.equal(wired.buckets.length, 1, JSON.stringify(wired));
+  const before = wired.runs;
+  await s.click('[data-testid="pipeline-run-start"]');
+  await s.until(`return document.querySelectorAll('[data-testid="pipeline-run-row"]').length >= ${before + 1}`, { timeoutMs: 60000, what: "the new run listed" });
+  const status = (await s.textOf('[data-testid="pipeline-run-row"] [data-testid="pipeline-run-status"]'))?.trim();
+  assert.ok(status, "the run shows its status");
+  assert.equal(inAws(name).runs, before + 1, "one more run in CodePipeline");
+  await s.scrollTo('[data-testid="pipeline-runs"]');
+  shot("journey-5-runs");
+
+  await s.click('[data-testid="nav-service"]');
+
   await s.click('[data-testid="destroy-plan"]');
   await s.waitFor('[data-testid="destroy-list"]', { timeoutMs: 60000, what: "what destroy deletes" });
   await s.type('[data-testid="destroy-typed"]', name);
@@ -177,4 +215,6 @@ async function journey(s, name, project, shot, attr) {
   const after = inAws(name);
   assert.equal(after.load_balancers, 0, JSON.stringify(after));
   assert.equal(after.services, 0, JSON.stringify(after));
+  assert.deepEqual(after.pipelines, [], "destroy removes the pipeline with the service");
+  assert.deepEqual(after.buckets, [], "and its artifact bucket");
 }
