@@ -6,6 +6,7 @@ pub mod build;
 pub mod buildspec;
 pub mod connection;
 pub mod cost;
+pub mod diagnose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod doctor;
