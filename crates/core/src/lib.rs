@@ -27,5 +27,6 @@ pub mod settings;
 pub mod spec;
 pub mod stack;
 pub mod textdiff;
+pub mod watch;
 
 pub use error::{ErrorBody, ErrorCode};

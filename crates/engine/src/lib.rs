@@ -5,6 +5,7 @@ pub mod apply;
 pub mod deploy;
 pub mod doctor;
 pub mod local;
+pub mod monitor;
 pub mod pipeline;
 pub mod practice;
 pub mod project;
