@@ -33,3 +33,10 @@ export function truncate(text: string, max: number): string {
 export function shortId(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);
 }
+
+/** The first web address in a text (a hint that names the console page to open), without the
+ *  punctuation that ends its sentence. */
+export function urlIn(text: string): string | null {
+  const m = /https?:\/\/[^\s"'<>]+/.exec(text);
+  return m ? m[0].replace(/[.,;:)]+$/, "") : null;
+}

@@ -1,12 +1,14 @@
 // A mocked backend for browser tests and UI work without Rust: it answers the real command
 // names through Tauri's mock IPC layer (@tauri-apps/api/mocks), streams doctor checks, builds
 // and local runs through the real Channel ordering protocol, and plays named scenarios
-// (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed, and step 3's in
-// registry.ts: push-tag-exists | push-auth | registry-drift).
+// (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed, step 3's in
+// registry.ts: push-tag-exists | push-auth | registry-drift, step 4's in service.ts and step 5's
+// in pipeline.ts: pipeline | pipeline-runs | pipeline-practice | pipeline-buildspec).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, PushProgress, RunEvent, Settings } from "../lib/bindings";
 import * as build from "./build";
+import * as pipeline from "./pipeline";
 import * as project from "./project";
 import * as registry from "./registry";
 import * as service from "./service";
@@ -41,7 +43,10 @@ function checks(scenario: string): DoctorCheck[] {
 }
 
 export function installMockBackend(scenario: string): void {
-  let settings: Settings = { language: "en", theme: "system", profile: "practice", region: null };
+  // Step 5's scenarios but the practice one run against an AWS account (the emulator builds and
+  // deploys nothing, so runs would have nothing to show): the default profile, in us-east-1.
+  const real = scenario.startsWith("pipeline") && scenario !== "pipeline-practice";
+  let settings: Settings = { language: "en", theme: "system", profile: real ? "default" : "practice", region: real ? "us-east-1" : null };
   const now = Date.now();
   let recent: ProjectSummary[] =
     scenario === "empty"
@@ -69,7 +74,11 @@ export function installMockBackend(scenario: string): void {
   const folder = (path: unknown): project.MockProject => {
     const p = String(path);
     if (!p.startsWith("/")) throw { code: "invalid_input", message: `'${p}' is not an absolute path`, hint: "Pick the folder with the Open button." };
-    if (!folders.has(p)) folders.set(p, project.makeProject(p));
+    if (!folders.has(p)) {
+      const made = project.makeProject(p);
+      pipeline.seed(made, scenario);
+      folders.set(p, made);
+    }
     return folders.get(p)!;
   };
   let diskChanged = false;
@@ -77,6 +86,7 @@ export function installMockBackend(scenario: string): void {
   mockIPC(async (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
     if (service.handles(cmd, a)) return service.dispatch(cmd, a, folder, scenario);
+    if (pipeline.handles(cmd, a)) return pipeline.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
     switch (cmd) {
       case "detect_stack":
         await new Promise((r) => setTimeout(r, 120));
@@ -87,6 +97,7 @@ export function installMockBackend(scenario: string): void {
         const p = folder(a.path);
         registry.checkImageSpec(a.spec as NonNullable<typeof p.spec>);
         service.checkSpec(a.spec as NonNullable<typeof p.spec>);
+        pipeline.checkSpec(a.spec as NonNullable<typeof p.spec>);
         p.spec = a.spec as typeof p.spec;
         return p.spec;
       }

@@ -29,20 +29,12 @@ import type {
   TaskInfo,
 } from "../lib/bindings";
 import { memoryOptions } from "../lib/fargate";
+import { cancelled, criticalPath, operations, sender, sleep, walk as walkPlan } from "./apply";
 import type { MockProject } from "./project";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const VPC = "vpc-0c4f7e2a9b1d3e5f6";
-const CONCURRENCY = 4;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Sends on a channel with the ordering index Tauri's Channel expects. */
-function sender<T>(channel: Channel<T>): (message: T) => void {
-  let index = 0;
-  return (message) => window.__TAURI_INTERNALS__.runCallback(channel.id, { index: index++, message });
-}
 
 /** A resource as the spec wants it: flat properties, compared field by field. */
 interface Desired {
@@ -72,8 +64,6 @@ interface ServiceState {
 }
 
 const states = new Map<string, ServiceState>();
-const operations = new Set<string>();
-const cancelled = new Set<string>();
 
 const IMAGE_REPO = (name: string) => `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}`;
 const LATEST_TAG = "3f2a1bc";
@@ -360,14 +350,21 @@ function stateOf(p: MockProject, scenario: string): ServiceState {
   let s = states.get(p.path);
   if (!s) {
     s = { deployed: null, repository: true, drifted: false };
-    if (p.spec && ["deployed", "rollback", "drift"].includes(scenario)) {
+    if (p.spec && (["deployed", "rollback", "drift"].includes(scenario) || scenario.startsWith("pipeline"))) {
       // Running already: the current spec with the previous image (rollback, drift) or the latest.
-      const tag = scenario === "deployed" ? LATEST_TAG : OLDER_TAG;
+      const tag = scenario === "rollback" || scenario === "drift" ? OLDER_TAG : LATEST_TAG;
       s.deployed = deployedFrom(desired(p.spec, `${IMAGE_REPO(p.spec.app.name)}:${tag}`), p.spec.app.name, 3);
     }
     states.set(p.path, s);
   }
   return s;
+}
+
+/** The project's running service as step 5 needs it (the pipeline deploys to it), or null. */
+export function deployedService(p: MockProject, scenario: string): { revision: number; url: string } | null {
+  const d = stateOf(p, scenario).deployed;
+  if (!d?.resources.service || !p.spec) return null;
+  return { revision: d.serviceRevision, url: `http://${p.spec.app.name}-1234567890.${REGION}.elb.amazonaws.com` };
 }
 
 function deployedFrom(resources: Desired[], app: string, revision: number): Deployed {
@@ -459,15 +456,6 @@ function planOf(p: MockProject, scenario: string, image: string): Plan {
   return { project: app, steps, critical_path: criticalPath(steps) };
 }
 
-function criticalPath(steps: PlanStep[]): number {
-  const depth = new Map<string, number>();
-  for (const s of steps) {
-    const below = Math.max(0, ...s.deps.map((d) => depth.get(d) ?? 0));
-    depth.set(s.key, below + (s.action === "keep" || s.action === "read" ? 0 : 1));
-  }
-  return Math.max(0, ...depth.values());
-}
-
 /** The running cost, as crates/core/src/cost.rs prices it for us-east-1. */
 function cost(spec: ProjectSpec): CostEstimate {
   const svc = spec.service;
@@ -534,49 +522,9 @@ function duration(step: PlanStep): number {
   return step.action === "delete" && step.kind === "service" ? 900 : (base[step.kind] ?? 300);
 }
 
-/** Walks a plan like crates/engine/src/apply.rs: ready steps start (at most 4 at once), a
- *  failure or a cancel stops new ones, running ones finish, the rest are skipped. */
-async function walk(plan: Plan, operation: string, send: (e: ApplyEvent) => void, fail: { key: string; error: ErrorBody } | null): Promise<ApplyReport> {
-  const started = Date.now();
-  const inPlan = new Set(plan.steps.map((s) => s.key));
-  const finished = new Set(plan.steps.filter((s) => s.action === "keep").map((s) => s.key));
-  let pending = plan.steps.filter((s) => s.action !== "keep");
-  const running = new Map<string, Promise<string>>();
-  const startedAt = new Map<string, number>();
-  const done: string[] = [];
-  let failed: { key: string; error: ErrorBody } | null = null;
-  let stopped = false;
-  while (pending.length > 0 || running.size > 0) {
-    if (cancelled.has(operation)) stopped = true;
-    if (!failed && !stopped) {
-      for (const step of [...pending]) {
-        if (running.size >= CONCURRENCY) break;
-        if (!step.deps.every((d) => finished.has(d) || !inPlan.has(d))) continue;
-        pending = pending.filter((s) => s !== step);
-        send({ kind: "step_started", key: step.key, action: step.action });
-        startedAt.set(step.key, Date.now());
-        const ms = fail?.key === step.key ? 450 : duration(step);
-        running.set(step.key, sleep(ms).then(() => step.key));
-      }
-    }
-    if (running.size === 0) break;
-    const key = await Promise.race(running.values());
-    running.delete(key);
-    const step = plan.steps.find((s) => s.key === key)!;
-    if (fail?.key === key) {
-      failed = fail;
-      send({ kind: "step_failed", key, error: fail.error });
-    } else {
-      finished.add(key);
-      done.push(key);
-      send({ kind: "step_done", key, action: step.action, id: step.id ?? ID[key]?.(step.name, plan.project) ?? step.name, duration_ms: Date.now() - startedAt.get(key)! });
-    }
-  }
-  for (const step of pending) {
-    const reason = stopped ? "the apply was cancelled" : failed ? `${failed.key} failed first` : "a step it needs did not finish";
-    send({ kind: "step_skipped", key: step.key, reason });
-  }
-  return { run_id: 40 + states.size, done, failed, cancelled: stopped && !failed, duration_ms: Date.now() - started };
+/** Walks a plan with the mock's step durations and ids. */
+function walk(plan: Plan, operation: string, send: (e: ApplyEvent) => void, fail: { key: string; error: ErrorBody } | null): Promise<ApplyReport> {
+  return walkPlan(plan, operation, send, { duration, idOf: (step) => step.id ?? ID[step.key]?.(step.name, plan.project) ?? step.name, fail });
 }
 
 function passRoleDenied(app: string): ErrorBody {

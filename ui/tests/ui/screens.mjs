@@ -1263,3 +1263,455 @@ export const serviceTests = [
 ];
 
 tests.push(...serviceTests);
+
+// Step 5: the pipeline.
+
+/** Opens step 5 and waits until slipway.toml is read (the form, or the saved settings). */
+async function openPipeline(page) {
+  await page.click('[data-testid="nav-pipeline"]');
+  await page.waitForSelector('[data-testid="pipeline-screen"]');
+  await page.waitForSelector('[data-testid="pipeline-setup"], [data-testid="pipeline-summary"]');
+}
+
+const runStatuses = (page) => page.locator('[data-testid="pipeline-run-row"] [data-testid="pipeline-run-status"]').allTextContents().then((t) => t.map((s) => s.trim()));
+const stageStates = (page) => page.locator('[data-testid="pipeline-stage"]').evaluateAll((els) => els.map((e) => `${e.dataset.stage}:${e.dataset.state}`));
+
+/** Selects the run at `index` of the list (0 = newest) and waits for its view. */
+async function openRun(page, index) {
+  const row = page.locator('[data-testid="pipeline-run-row"]').nth(index);
+  const id = await row.getAttribute("data-run");
+  await row.click();
+  await page.waitForSelector(`[data-testid="pipeline-run-view"][data-run="${id}"]:not([data-state="loading"])`);
+  return id;
+}
+
+export const pipelineTests = [
+  {
+    name: "step 5 pipeline: set up the S3 source, see the buildspec, plan, apply with progress, start a run",
+    query: "?scenario=pipeline",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      assert.match(await page.textContent("h1"), /Wire up CodePipeline/);
+      assert.ok(await page.isChecked('[data-testid="pipeline-source-s3"]'), "S3 is the default source");
+      // GitHub: the connection is approved once in the console; the repository may be pasted as a URL.
+      await page.click('[data-testid="pipeline-source-github"]');
+      assert.match(await page.textContent('[data-testid="github-approve"]'), /PENDING until you approve it in the AWS console/);
+      assert.equal(await page.inputValue('[data-testid="pipeline-connection"]'), "shop-api-github");
+      await page.fill('[data-testid="pipeline-repository"]', "shop-api");
+      assert.match(await page.textContent('[data-testid="field-error-pipeline.source.repository"]'), /owner\/name/);
+      await page.fill('[data-testid="pipeline-repository"]', "https://github.com/octo/shop-api.git");
+      assert.equal(await page.locator('[data-testid="field-error-pipeline.source.repository"]').count(), 0);
+      // CodeCommit asks for a repository; a bad branch is caught as typed and blocks saving.
+      await page.click('[data-testid="pipeline-source-codecommit"]');
+      await page.fill('[data-testid="pipeline-cc-branch"]', "main branch");
+      assert.match(await page.textContent('[data-testid="field-error-pipeline.source.branch"]'), /Not a git branch name/);
+      assert.ok(await page.isDisabled('[data-testid="pipeline-save"]'));
+      await page.click('[data-testid="pipeline-source-s3"]');
+      await page.fill('[data-testid="pipeline-tests"]', "npm run build --prefix static\n\n");
+      await shot("pipeline-setup");
+      await page.click('[data-testid="pipeline-save"]');
+      await page.waitForSelector('[data-testid="pipeline-saved"]');
+      assert.match(await page.textContent('[data-testid="pipeline-summary"]'), /S3 upload to source\/shop-api\.zip.*1 test command/s);
+
+      // The buildspec: generated, with the container rule, and what imagedefinitions.json will name.
+      const buildspec = await page.waitForSelector('[data-testid="pipeline-buildspec"]');
+      const text = await buildspec.textContent();
+      assert.match(text, /imagedefinitions\.json/);
+      assert.match(text, /"name":"shop-api"/);
+      assert.match(text, /- npm run build --prefix static/, "the test command runs in the build phase");
+      assert.match(await page.textContent('[data-testid="pipeline-container-rule"]'), /must name the container shop-api/);
+      assert.equal(await page.getAttribute('[data-testid="pipeline-buildspec-status"]', "data-status"), "none");
+      await page.click('[data-testid="pipeline-buildspec-write"]');
+      await page.waitForSelector('[data-testid="pipeline-buildspec-status"][data-status="same"]');
+
+      // Plan: the resources with their calls, what a month costs.
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="plan-summary"]');
+      assert.equal((await page.textContent('[data-testid="count-create"]')).trim(), "7 to create");
+      assert.match(await page.textContent('[data-testid="plan-step-build"]'), /codebuild:CreateProject/);
+      assert.match(await page.textContent('[data-testid="plan-step-role-pipeline"]'), /pass only the task's roles/);
+      assert.equal((await page.textContent('[data-testid="cost-monthly"]')).trim(), "$2.72");
+      assert.match(await page.textContent('[data-testid="cost"]'), /Paid per use/);
+      await page.locator('[data-testid="plan-summary"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-plan");
+
+      // Apply: confirm first, then each step live, then "Pipeline ready".
+      await page.click('[data-testid="pipeline-apply"]');
+      await page.waitForSelector('[data-testid="apply-confirm"][open]');
+      assert.match(await page.textContent('[data-testid="confirm-cost"]'), /about \$2\.72 a month/);
+      assert.match(await page.textContent('[data-testid="apply-confirm"]'), /starts its first run at once/);
+      await page.click('[data-testid="pipeline-apply-confirm"]');
+      await page.waitForSelector('[data-testid="pipeline-apply-progress"][data-state="applying"]');
+      await page.waitForSelector('[data-testid^="plan-step-"][data-status="running"]');
+      assert.ok(await page.isVisible('[data-testid="pipeline-apply-progress"] [role="progressbar"]'));
+      await page.waitForSelector('[data-testid="pipeline-applied"]', { timeout: 15000 });
+      assert.match(await page.textContent('[data-testid="pipeline-apply-count"]'), /7 of 7 steps/);
+      assert.match(await page.textContent('[data-testid="pipeline-applied"]'), /Pipeline ready/);
+
+      // The first run (CreatePipeline) is listed and drawn; Start run adds another.
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      assert.deepEqual(await runStatuses(page), ["In progress"]);
+      await page.waitForSelector('[data-testid="pipeline-run-view"] [data-testid="pipeline-stage"]');
+      await page.click('[data-testid="pipeline-run-start"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="pipeline-run-row"]').length === 2);
+      assert.deepEqual(await runStatuses(page), ["In progress", "In progress"]);
+      assert.match(await page.textContent('[data-testid="pipeline-run-row"]'), /started by hand/);
+      assert.match(await page.textContent('[data-testid="pipeline-runs-auto"]'), /every 5 seconds/);
+      // The new run is shown: its build runs with a live log.
+      await page.waitForSelector('[data-testid="pipeline-stage"][data-stage="Build"][data-state="in_progress"]', { timeout: 10000 });
+      await page.waitForSelector('[data-testid="pipeline-log"][data-live="true"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="pipeline-log-lines"] .line').length > 3, null, { timeout: 10000 });
+      assert.match(await page.textContent('[data-testid="pipeline-action"][data-action="Build"] [data-testid="pipeline-action-time"]'), /so far/);
+      await page.locator('[data-testid="pipeline-runs"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-run-live");
+      // The run ends by itself: the list and the view follow without a click.
+      await page.waitForSelector('[data-testid="pipeline-run-view"][data-state="succeeded"]', { timeout: 40000 });
+      assert.deepEqual(await stageStates(page), ["Source:succeeded", "Build:succeeded", "Deploy:succeeded"]);
+      await page.waitForFunction(() => document.querySelector('[data-testid="pipeline-run-row"] [data-testid="pipeline-run-status"]')?.textContent.trim() === "Succeeded", null, { timeout: 10000 });
+    },
+  },
+  {
+    name: "step 5 pipeline: the runs list, a build running with its live log, and a build failure explained with Retry",
+    query: "?scenario=pipeline-runs",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      assert.deepEqual(await runStatuses(page), ["In progress", "Failed", "Failed", "Succeeded", "Succeeded"]);
+      // The newest run is shown: its build is in the BUILD phase and its log grows.
+      await page.waitForSelector('[data-testid="pipeline-run-view"][data-state="in_progress"]');
+      assert.deepEqual(await stageStates(page), ["Source:succeeded", "Build:in_progress", "Deploy:not_started"]);
+      assert.equal(await page.getAttribute('[data-testid="pipeline-phases"] [data-phase="BUILD"]', "data-state"), "in_progress");
+      assert.equal(await page.getAttribute('[data-testid="pipeline-phases"] [data-phase="PRE_BUILD"]', "data-state"), "succeeded");
+      assert.ok(await page.isVisible('[data-testid="pipeline-stop"]'), "a running run can be stopped");
+      await page.waitForSelector('[data-testid="pipeline-log"][data-live="true"]');
+      const lines = () => page.locator('[data-testid="pipeline-log-lines"] .line').count();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="pipeline-log-lines"] .line').length > 20);
+      const before = await lines();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="pipeline-log-lines"] .line').length > n, before, { timeout: 8000 });
+      // It follows the newest line.
+      const gap = await page.evaluate(() => {
+        const b = document.querySelector('[data-testid="pipeline-log-lines"]');
+        return b.scrollHeight - b.scrollTop - b.clientHeight;
+      });
+      assert.ok(gap < 30, `the log is scrolled to its end (${gap}px left)`);
+      await page.locator('[data-testid="pipeline-run-view"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-run-building");
+
+      // The run that failed in Build: the phase, the log's last lines, what to do, Retry.
+      await openRun(page, 2);
+      const failure = page.locator('[data-testid="pipeline-failure"]');
+      await failure.waitFor();
+      assert.equal(await failure.getAttribute("data-kind"), "build_phase");
+      assert.equal((await page.textContent('[data-testid="pipeline-failure-title"]')).trim(), "The build failed in its BUILD phase.");
+      assert.equal((await page.textContent('[data-testid="pipeline-failure-phase"] code')).trim(), "BUILD");
+      const tail = await page.textContent('[data-testid="pipeline-failure-tail"]');
+      assert.match(tail, /npm ERR! command failed/);
+      assert.match(tail, /Command did not exit successfully npm run build --prefix static exit status 1/);
+      assert.match(await failure.textContent(), /What to do:.*Run the same command on your machine/s);
+      assert.equal(await page.isVisible('[data-testid="pipeline-failure-aws"]'), false, "AWS's own message is folded away");
+      assert.deepEqual(await stageStates(page), ["Source:succeeded", "Build:failed", "Deploy:not_started"]);
+      assert.equal(await page.getAttribute('[data-testid="pipeline-phases"] [data-phase="BUILD"]', "data-state"), "failed");
+      assert.equal((await page.textContent('[data-testid="pipeline-retry"]')).trim(), "Retry stage Build");
+      // The failed build's log opened by itself, ended.
+      await page.waitForSelector('[data-testid="pipeline-log"][data-live="false"]');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="pipeline-log-lines"] .line.bad')].some((l) => l.textContent.includes("npm ERR!")));
+      await failure.scrollIntoViewIfNeeded();
+      await shot("pipeline-failure-build");
+      await page.click('[data-testid="pipeline-retry"]');
+      await page.waitForSelector('[data-testid="pipeline-stage"][data-stage="Build"][data-state="in_progress"]', { timeout: 8000 });
+      assert.equal(await failure.count(), 0, "the failure is gone once the stage runs again");
+      assert.match(await page.textContent('[data-testid="pipeline-run-action-done"]'), /runs again/);
+    },
+  },
+  {
+    name: "step 5 pipeline: a deploy the circuit breaker rolled back says which version failed and which one serves",
+    query: "?scenario=pipeline-runs",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      await openRun(page, 1);
+      const failure = page.locator('[data-testid="pipeline-failure"]');
+      await failure.waitFor();
+      assert.equal(await failure.getAttribute("data-kind"), "circuit_breaker");
+      assert.match(await failure.textContent(), /never became healthy, so ECS rolled the service back/);
+      assert.match(await failure.textContent(), /went back to shop-api:6\. The previous version is still serving/);
+      assert.equal((await page.textContent('[data-testid="pipeline-failed-td"]')).trim(), "shop-api:7");
+      assert.equal((await page.textContent('[data-testid="pipeline-serving-td"]')).trim(), "shop-api:6");
+      assert.equal((await page.textContent('[data-testid="pipeline-rolled-back"]')).trim(), "Rolled back");
+      assert.match(await failure.textContent(), /ECS deployment circuit breaker: tasks failed to start/);
+      assert.deepEqual(await stageStates(page), ["Source:succeeded", "Build:succeeded", "Deploy:failed"]);
+      // AWS's message and the service's events open on request, with the keyboard.
+      await page.focus('[data-testid="pipeline-failure"] details.aws summary');
+      await page.keyboard.press("Enter");
+      assert.match(await page.textContent('[data-testid="pipeline-failure-aws"]'), /Deployment ecs-svc\/7 failed/);
+      await page.click('[data-testid="pipeline-failure"] details.events summary');
+      assert.match(await page.textContent('[data-testid="pipeline-failure"] details.events'), /rolling back to deployment ecs-svc\/6/);
+      assert.equal((await page.textContent('[data-testid="pipeline-retry"]')).trim(), "Retry stage Deploy");
+      assert.equal(await page.locator('[data-testid="pipeline-log"]').count(), 0, "a deploy has no build log to open");
+      await failure.scrollIntoViewIfNeeded();
+      await shot("pipeline-failure-deploy");
+    },
+  },
+  {
+    name: "step 5 pipeline: stopping a run asks how, and abandoning leaves the build at once",
+    query: "?scenario=pipeline-runs",
+    async run(page) {
+      await openPipeline(page);
+      await page.waitForSelector('[data-testid="pipeline-run-view"][data-state="in_progress"]');
+      await page.click('[data-testid="pipeline-stop"]');
+      await page.waitForSelector('[data-testid="pipeline-stop-panel"]');
+      assert.match(await page.textContent('[data-testid="pipeline-stop-panel"]'), /Stop and wait.*Stop and abandon/s);
+      await page.check('[data-testid="pipeline-stop-abandon"]');
+      await page.click('[data-testid="pipeline-stop-confirm"]');
+      await page.waitForSelector('[data-testid="pipeline-run-view"][data-state="stopped"]', { timeout: 8000 });
+      assert.equal(await page.getAttribute('[data-testid="pipeline-action"][data-action="Build"]', "data-state"), "abandoned");
+      assert.equal(await page.locator('[data-testid="pipeline-stop"]').count(), 0, "a stopped run cannot be stopped again");
+      await page.waitForFunction(() => document.querySelector('[data-testid="pipeline-run-row"] [data-testid="pipeline-run-status"]')?.textContent.trim() === "Stopped");
+    },
+  },
+  {
+    name: "step 5 pipeline: practice mode says the emulator runs nothing and draws the stages as unknown",
+    query: "?scenario=pipeline-practice",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      assert.deepEqual(await runStatuses(page), ["Succeeded", "Succeeded"]);
+      const note = page.locator('[data-testid="pipeline-actions-unavailable"]');
+      await note.waitFor();
+      assert.match(await note.textContent(), /does not report what each action did/);
+      assert.match(await note.textContent(), /use an AWS profile/);
+      assert.deepEqual(await stageStates(page), ["Source:unknown", "Build:unknown", "Deploy:unknown"]);
+      assert.equal(await page.locator('[data-testid="pipeline-phases"]').count(), 0, "no build phases are made up");
+      assert.equal(await page.locator('[data-testid="pipeline-failure"]').count(), 0);
+      assert.match(await page.textContent('[data-testid="pipeline-screen"]'), /the emulator records runs but builds and deploys nothing/);
+      await page.locator('[data-testid="pipeline-run-view"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-practice");
+      // Stopping is refused by the emulator, and GitHub cannot be chosen: both say why.
+      assert.equal(await page.locator('[data-testid="pipeline-stop"]').count(), 0);
+      await page.click('[data-testid="pipeline-edit"]');
+      assert.ok(await page.isDisabled('[data-testid="pipeline-source-github"]'), "GitHub is refused in practice mode");
+      assert.match(await page.textContent('[data-testid="github-practice"]'), /emulator has no CodeConnections/);
+      assert.match(await page.textContent('[data-testid="pipeline-setup"]'), /Recommended in practice mode/);
+      // Keyboard: arrows skip the disabled source.
+      await page.focus('[data-testid="pipeline-source-s3"]');
+      await page.keyboard.press("ArrowRight");
+      assert.ok(await page.isChecked('[data-testid="pipeline-source-codecommit"]'));
+      await page.locator('[data-testid="pipeline-setup"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-practice-setup");
+    },
+  },
+  {
+    name: "step 5 pipeline: a buildspec naming another container is flagged at its line, and replaced only after asking",
+    query: "?scenario=pipeline-buildspec",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.click('[data-testid="pipeline-save"]');
+      const status = page.locator('[data-testid="pipeline-buildspec-status"]');
+      await status.waitFor();
+      assert.equal(await status.getAttribute("data-code"), "container_name_mismatch");
+      assert.match(await status.textContent(), /would name the container 'web'.*task definition's container is 'shop-api'/s);
+      assert.equal((await page.textContent('[data-testid="pipeline-buildspec-line"]')).trim(), "line 5");
+      await page.click('[data-testid="pipeline-buildspec-toggle"]');
+      assert.match(await page.textContent("#existing-buildspec .bad"), /CONTAINER_NAME: web/);
+      // Planning refuses such a buildspec, with the same words.
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="error-notice"][data-code="container_name_mismatch"]');
+      await status.scrollIntoViewIfNeeded();
+      await shot("pipeline-buildspec-mismatch");
+      // Writing Slipway's asks first; "Keep mine" (the focused answer) changes nothing.
+      await page.click('[data-testid="pipeline-buildspec-write"]');
+      await page.waitForSelector('[data-testid="pipeline-buildspec-ask"]');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "pipeline-buildspec-keep");
+      await page.keyboard.press("Enter");
+      assert.equal(await page.locator('[data-testid="pipeline-buildspec-ask"]').count(), 0);
+      assert.equal(await status.getAttribute("data-status"), "problem");
+      await page.click('[data-testid="pipeline-buildspec-write"]');
+      await page.click('[data-testid="pipeline-buildspec-replace"]');
+      await page.waitForSelector('[data-testid="pipeline-buildspec-status"][data-status="same"]');
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="plan-summary"]');
+    },
+  },
+  {
+    name: "step 5 pipeline: a GitHub source needs its buildspec committed and the connection approved, and says so",
+    query: "?scenario=pipeline",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.click('[data-testid="pipeline-source-github"]');
+      await page.fill('[data-testid="pipeline-repository"]', "octo/shop-api");
+      await page.click('[data-testid="pipeline-save"]');
+      await page.waitForSelector('[data-testid="pipeline-summary"]');
+      assert.match(await page.textContent('[data-testid="pipeline-summary"]'), /GitHub octo\/shop-api · main/);
+      assert.match(await page.textContent('[data-testid="pipeline-buildspec-status"]'), /CodeBuild needs one at the repository's root/);
+      // Without buildspec.yml in the folder the plan refuses; written, it plans.
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="error-notice"][data-code="buildspec_invalid"]');
+      await page.click('[data-testid="pipeline-buildspec-write"]');
+      await page.waitForSelector('[data-testid="pipeline-buildspec-status"][data-status="same"]');
+      assert.match(await page.textContent('[data-testid="pipeline-buildspec-status"]'), /Commit and push it/);
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="plan-summary"]');
+      assert.ok(await page.isVisible('[data-testid="plan-step-connection"]'));
+      const note = page.locator('[data-testid="pipeline-connection"]');
+      assert.match(await note.textContent(), /waiting for your approval \(PENDING\)/);
+      assert.equal((await page.textContent('[data-testid="pipeline-connection-link"]')).trim(), "https://console.aws.amazon.com/codesuite/settings/connections?region=us-east-1");
+      await page.click('[data-testid="pipeline-apply"]');
+      await page.click('[data-testid="pipeline-apply-confirm"]');
+      await page.waitForSelector('[data-testid="pipeline-applied"]', { timeout: 15000 });
+      // After the apply the connection is the next step, and the first run fails at Source until then.
+      assert.match(await note.textContent(), /Next step: approve the GitHub connection/);
+      assert.match(await page.textContent('[data-testid="pipeline-applied"]'), /Runs start once the connection is approved/);
+      await page.waitForSelector('[data-testid="pipeline-failure"][data-kind="source"]', { timeout: 10000 });
+      assert.match(await page.textContent('[data-testid="pipeline-failure"]'), /could not read the source/);
+      await note.scrollIntoViewIfNeeded();
+      await shot("pipeline-github-pending");
+    },
+  },
+  {
+    name: "step 5 pipeline: without the service of step 4 the plan says so and leads there",
+    async run(page) {
+      await openPipeline(page);
+      await page.click('[data-testid="pipeline-save"]');
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="error-notice"][data-code="service_not_deployed"]');
+      assert.match(await page.textContent('[data-testid="error-notice"]'), /The service is not deployed yet/);
+      await page.click('[data-testid="pipeline-to-service"]');
+      assert.equal(await page.getAttribute('[data-testid="nav-service"]', "aria-current"), "page");
+    },
+  },
+  {
+    name: "step 5 pipeline: every control is reached and used with the keyboard",
+    query: "?scenario=pipeline",
+    async run(page) {
+      await openPipeline(page);
+      /** Presses Tab until the element with `testid` has focus (at most `max` times). */
+      const tabTo = async (testid, max = 60) => {
+        for (let i = 0; i < max; i++) {
+          await page.keyboard.press("Tab");
+          if ((await page.evaluate(() => document.activeElement?.dataset.testid)) === testid) return;
+        }
+        throw new Error(`Tab never reached ${testid}`);
+      };
+      await page.focus('[data-testid="nav-pipeline"]');
+      await tabTo("pipeline-source-s3");
+      // Arrow keys move between the sources.
+      await page.keyboard.press("ArrowRight");
+      assert.ok(await page.isChecked('[data-testid="pipeline-source-github"]'));
+      await page.keyboard.press("ArrowLeft");
+      assert.ok(await page.isChecked('[data-testid="pipeline-source-s3"]'));
+      await tabTo("pipeline-approval");
+      await page.keyboard.press("Space");
+      assert.ok(await page.isChecked('[data-testid="pipeline-approval"]'));
+      await tabTo("pipeline-save");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[data-testid="pipeline-summary"]');
+      assert.match(await page.textContent('[data-testid="pipeline-summary"]'), /manual approval/);
+      await page.focus('[data-testid="pipeline-edit"]');
+      await tabTo("pipeline-plan");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[data-testid="plan-summary"]');
+      await page.focus('[data-testid="pipeline-plan"]');
+      await tabTo("pipeline-apply", 3);
+      await page.keyboard.press("Space");
+      await page.waitForSelector('[data-testid="apply-confirm"][open]');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "confirm-cancel", "not now is the default");
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "pipeline-apply-confirm");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[data-testid="pipeline-applied"]', { timeout: 15000 });
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      await page.focus('[data-testid="pipeline-runs-refresh"]');
+      await tabTo("pipeline-run-start", 2);
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="pipeline-run-row"]').length === 2);
+      // Rows take focus; arrows walk them; Enter shows one.
+      await page.focus('[data-testid="pipeline-run-row"]');
+      await page.keyboard.press("ArrowDown");
+      const second = await page.locator('[data-testid="pipeline-run-row"]').nth(1).getAttribute("data-run");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.run), second);
+      await page.keyboard.press("Enter");
+      await page.waitForSelector(`[data-testid="pipeline-run-view"][data-run="${second}"]`);
+      assert.equal(await page.locator('[data-testid="pipeline-run-row"]').nth(1).getAttribute("aria-current"), "true");
+      await page.focus('[data-testid="pipeline-stage"] [data-testid="pipeline-open-log"]').catch(() => {});
+      await tabTo("pipeline-destroy", 80);
+    },
+  },
+  {
+    name: "step 5 pipeline: delete the pipeline after a confirm, step by step, with proof nothing is left",
+    query: "?scenario=pipeline-runs",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      await page.click('[data-testid="pipeline-destroy"]');
+      await page.waitForSelector('[data-testid="pipeline-destroy-list"]');
+      const keys = await page.locator('[data-testid^="pipeline-destroy-step-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(22)));
+      assert.deepEqual(keys, ["pipeline", "role-pipeline", "build", "role-build", "build-logs", "source", "artifacts"], "the pipeline goes first, the bucket last");
+      assert.match(await page.textContent('[data-testid="pipeline-danger-zone"]'), /The ECS service, its image repository and slipway.toml stay/);
+      await page.click('[data-testid="pipeline-destroy-confirm"]');
+      await page.waitForSelector('[data-testid="pipeline-destroy-progress"][data-state="running"]');
+      await page.waitForSelector('[data-testid="pipeline-destroy-proof"][data-left="0"]', { timeout: 15000 });
+      assert.match(await page.textContent('[data-testid="pipeline-destroy-proof"]'), /0 resources left/);
+      await page.waitForSelector('[data-testid="pipeline-no-pipeline"]');
+      assert.equal(await page.locator('[data-testid="pipeline-run-row"]').count(), 0);
+      await page.locator('[data-testid="pipeline-danger-zone"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-destroyed");
+    },
+  },
+  {
+    name: "step 5 pipeline in Vietnamese",
+    query: "?scenario=pipeline-runs",
+    locale: "vi-VN",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      assert.match(await page.textContent("h1"), /Thiết lập CodePipeline/);
+      await page.waitForSelector('[data-testid="pipeline-run-row"]');
+      assert.equal((await page.textContent('[data-testid="pipeline-run-start"]')).trim(), "Bắt đầu lần chạy");
+      assert.deepEqual(await runStatuses(page), ["Đang chạy", "Thất bại", "Thất bại", "Thành công", "Thành công"]);
+      assert.match(await page.textContent('[data-testid="pipeline-runs"]'), /bắt đầu thủ công/);
+      assert.match(await page.textContent('[data-testid="pipeline-summary"]'), /Tải lên S3 tại/);
+      assert.match(await page.textContent('[data-testid="pipeline-container-rule"]'), /imagedefinitions\.json phải ghi tên container là shop-api/);
+      await openRun(page, 1);
+      await page.waitForSelector('[data-testid="pipeline-failure"]');
+      assert.match(await page.textContent('[data-testid="pipeline-failure"]'), /Điều gì đã hỏng/);
+      assert.match(await page.textContent('[data-testid="pipeline-retry"]'), /Chạy lại stage Deploy/);
+      assert.match(await page.textContent('[data-testid="pipeline-rolled-back"]'), /Đã quay lui/);
+      await page.locator('[data-testid="pipeline-run-view"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-vi");
+      await page.click('[data-testid="pipeline-edit"]');
+      assert.match(await page.textContent('[data-testid="pipeline-setup"]'), /Tải thư mục này lên \(S3\)/);
+      assert.match(await page.textContent('[data-testid="pipeline-setup"]'), /phê duyệt kết nối đó một lần trong AWS console/);
+      assert.equal((await page.textContent('[data-testid="pipeline-save"]')).trim(), "Lưu cài đặt");
+    },
+  },
+  {
+    name: "step 5 pipeline in the dark theme, and in a 900 px window without sideways scrolling",
+    query: "?scenario=pipeline-runs",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await openPipeline(page);
+      await page.waitForSelector('[data-testid="pipeline-run-view"][data-state="in_progress"]');
+      await page.waitForSelector('[data-testid="pipeline-log"]');
+      await shot("pipeline-dark-top");
+      await page.locator('[data-testid="pipeline-runs"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-dark-runs");
+      await openRun(page, 2);
+      await page.waitForSelector('[data-testid="pipeline-failure"]');
+      await page.locator('[data-testid="pipeline-failure"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-dark-failure");
+      await page.click('[data-testid="pipeline-plan"]');
+      await page.waitForSelector('[data-testid="plan-summary"]');
+      await page.locator('[data-testid="plan-summary"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-dark-plan");
+      await page.setViewportSize({ width: 900, height: 800 });
+      const overflow = () => page.evaluate(() => {
+        const main = document.getElementById("main");
+        return main.scrollWidth - main.clientWidth;
+      });
+      assert.equal(await overflow(), 0, "the screen fits 900 px (the stages scroll inside their own box)");
+      await page.locator('[data-testid="pipeline-run-view"]').scrollIntoViewIfNeeded();
+      await shot("pipeline-900-dark");
+    },
+  },
+];
+
+tests.push(...pipelineTests);

@@ -2,12 +2,16 @@ import { describe, expect, it } from "vitest";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import pipelineEn from "./pipeline.en.json";
+import pipelineVi from "./pipeline.vi.json";
 import registryEn from "./registry.en.json";
 import registryVi from "./registry.vi.json";
 import serviceEn from "./service.en.json";
 import serviceVi from "./service.vi.json";
 import vi from "./vi.json";
 import { SEVERITIES } from "../severity";
+import { NODE_STATES, STRIP_PHASES } from "../pipelineRuns";
+import { COMPUTE_TYPES, SOURCE_KINDS } from "../pipelineForm";
 import { guessLanguage, messageKeys, startLanguage } from "./index";
 
 describe("message files", () => {
@@ -105,6 +109,47 @@ describe("message files", () => {
   it("does not let step 4's namespace shadow a key of the main files", () => {
     expect(Object.keys(en)).not.toContain("service");
     expect(Object.keys(vi)).not.toContain("service");
+  });
+
+  it("step 5's messages have the same keys in both languages, none empty, and are translated", () => {
+    expect(messageKeys(pipelineVi).sort()).toEqual(messageKeys(pipelineEn).sort());
+    const get = (tree: object, key: string) => String(key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree));
+    // Names that stay as AWS and the tools write them, in both languages.
+    const names = ["buildspec.title", "setup.source.github.title", "setup.source.codecommit.title", "setup.summary.github", "setup.summary.codecommit", "phase.short.BUILD", "setup.buildLegend"];
+    for (const k of messageKeys(pipelineEn)) {
+      expect(get(pipelineEn, k).trim(), k).not.toBe("");
+      expect(get(pipelineVi, k).trim(), k).not.toBe("");
+      if (get(pipelineEn, k) === get(pipelineVi, k) && get(pipelineEn, k).includes(" ")) expect(names, `${k} is translated`).toContain(k);
+    }
+    // Vietnamese is written with its diacritics, not as plain ASCII.
+    expect(get(pipelineVi, "runs.start")).toBe("Bắt đầu lần chạy");
+    expect(messageKeys(pipelineVi).filter((k) => /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i.test(get(pipelineVi, k))).length).toBeGreaterThan(150);
+    expect(Object.keys(en)).not.toContain("pipeline");
+  });
+
+  it("has every step 5 message the screen asks for, including the ones named by a value", () => {
+    const sources = import.meta.glob(["../**/*.svelte", "../**/*.ts", "!../**/*.test.ts"], { query: "?raw", import: "default", eager: true });
+    const known = new Set(messageKeys({ pipeline: pipelineEn }));
+    const used = new Set<string>();
+    for (const text of Object.values(sources)) {
+      for (const m of String(text).matchAll(/["'`](pipeline\.[A-Za-z0-9_.]+[A-Za-z0-9_])["'`]/g)) used.add(m[1]!);
+    }
+    // slipway.toml's field paths (pipeline.source.key ...) are not messages.
+    const fields = [...used].filter((k) => /^pipeline\.(source|build|deploy)(\.|$)/.test(k));
+    expect(used.size - fields.length).toBeGreaterThan(150);
+    expect([...used].filter((k) => !known.has(k) && !fields.includes(k))).toEqual([]);
+    const families: [string, readonly string[]][] = [
+      ["pipeline.state", NODE_STATES],
+      ["pipeline.phase", [...STRIP_PHASES, "SUBMITTED", "COMPLETED"]],
+      ["pipeline.phase.short", STRIP_PHASES],
+      ["pipeline.trigger", ["manual", "create", "webhook", "poll", "upload", "event", "other"]],
+      ["pipeline.setup.computeOption", COMPUTE_TYPES],
+      ["pipeline.setup.problem", ["key", "zip", "connection", "ownerRepo", "codecommit", "branch", "buildTimeout", "deployTimeout", "practiceGithub"]],
+      ["pipeline.run.done", ["stop", "abandon", "retry"]],
+      ["pipeline.result", ["failed", "cancelled"]],
+      ...SOURCE_KINDS.map((k): [string, string[]] => [`pipeline.setup.source.${k}`, ["title", "desc"]]),
+    ];
+    for (const [prefix, ids] of families) for (const id of ids) expect(known, `${prefix}.${id}`).toContain(`${prefix}.${id}`);
   });
 
   it("guesses Vietnamese from the browser language", () => {

@@ -4,6 +4,8 @@ import type { Language } from "../bindings";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import pipelineEn from "./pipeline.en.json";
+import pipelineVi from "./pipeline.vi.json";
 import registryEn from "./registry.en.json";
 import registryVi from "./registry.vi.json";
 import serviceEn from "./service.en.json";
@@ -26,6 +28,9 @@ addMessages("vi", { registry: registryVi });
 // Step 4 (the Fargate service), read as service.<key>.
 addMessages("en", { service: serviceEn });
 addMessages("vi", { service: serviceVi });
+// Step 5 (the pipeline), read as pipeline.<key>.
+addMessages("en", { pipeline: pipelineEn });
+addMessages("vi", { pipeline: pipelineVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {
