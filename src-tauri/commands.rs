@@ -48,4 +48,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "stop_pipeline_run",
     "retry_pipeline_stage",
     "build_log",
+    "watch_service",
+    "set_window_visible",
+    "zero_downtime_check",
 ];

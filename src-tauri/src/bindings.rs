@@ -5,12 +5,14 @@
 use crate::commands::app::AppInfo;
 use crate::commands::build::BuildForm;
 use crate::commands::dockerfile::InitForm;
+use crate::commands::monitor::MonitorEvent;
 use crate::commands::pipeline::{BuildspecInfo, PipelineDestroyOutcome, PipelinePlan};
 use crate::commands::service::{DestroyOutcome, DestroyPlan, ServicePlan};
 use slipway_core::build::BuildEvent;
 use slipway_core::buildspec::BuildspecSummary;
 use slipway_core::connection::{ConnectionInfo, ProfileKind, ProfileSummary};
 use slipway_core::cost::{CostEstimate, CostLine};
+use slipway_core::diagnose::{Diagnosis, DiagnosisCode, DiagnosisLevel, EvidenceItem};
 use slipway_core::dockerfile::InstructionLine;
 use slipway_core::doctor::{CheckGroup, CheckStatus, DoctorCheck, DoctorReport};
 use slipway_core::ecr::{EcrImage, Repository, ScanFinding, ScanReport};
@@ -32,6 +34,7 @@ use slipway_core::stack::{
     Detection, Evidence, Framework, PackageManager, Question, QuestionTopic, Server, StackKind,
 };
 use slipway_core::textdiff::{DiffKind, DiffLine};
+use slipway_core::watch::Activity;
 use slipway_core::{ErrorBody, ErrorCode};
 use slipway_docker::build::BuiltImage;
 use slipway_docker::container::{LocalContainer, LogLine, SmokeTest};
@@ -42,6 +45,7 @@ use slipway_docker::push::{LayerState, PushEvent};
 use slipway_engine::apply::{ApplyEvent, ApplyReport, StepFailure};
 use slipway_engine::deploy::{DeployEvent, DeployOutcome};
 use slipway_engine::local::{LocalBuild, RunEvent};
+use slipway_engine::monitor::{DowntimeReport, Milestone, MonitorUpdate, ProbeSample};
 use slipway_engine::pipeline::runs::PipelineRun;
 use slipway_engine::pipeline::view::{
     ActionKind, ActionView, BuildInfo, BuildLogLine, BuildPhase, DeployFacts, Failure, FailureKind,
@@ -367,6 +371,31 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             ],
             LogPage::name(cfg),
         ),
+        sig(
+            "watch_service",
+            vec![
+                ("path", String::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_event", format!("Channel<{}>", MonitorEvent::name(cfg))),
+            ],
+            "null".to_string(),
+        ),
+        sig(
+            "set_window_visible",
+            vec![("visible", bool::name(cfg))],
+            "null".to_string(),
+        ),
+        sig(
+            "zero_downtime_check",
+            vec![
+                ("path", String::name(cfg)),
+                ("url", String::name(cfg)),
+                ("rate", u32::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_sample", format!("Channel<{}>", ProbeSample::name(cfg))),
+            ],
+            DowntimeReport::name(cfg),
+        ),
     ]
 }
 
@@ -483,6 +512,16 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         RunView::decl(cfg),
         BuildLogLine::decl(cfg),
         LogPage::decl(cfg),
+        DiagnosisCode::decl(cfg),
+        DiagnosisLevel::decl(cfg),
+        EvidenceItem::decl(cfg),
+        Diagnosis::decl(cfg),
+        Activity::decl(cfg),
+        MonitorUpdate::decl(cfg),
+        Milestone::decl(cfg),
+        MonitorEvent::decl(cfg),
+        ProbeSample::decl(cfg),
+        DowntimeReport::decl(cfg),
     ]
 }
 

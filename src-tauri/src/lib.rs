@@ -50,6 +50,7 @@ pub fn builder<R: Runtime>(
     tracing::info!(data_dir = %data_dir.display(), "Slipway starting");
     Ok(builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(AppState::new(
             store,
             data_dir,
@@ -104,6 +105,9 @@ pub fn builder<R: Runtime>(
             commands::pipeline::stop_pipeline_run,
             commands::pipeline::retry_pipeline_stage,
             commands::pipeline::build_log,
+            commands::monitor::watch_service,
+            commands::monitor::set_window_visible,
+            commands::monitor::zero_downtime_check,
         ]))
 }
 

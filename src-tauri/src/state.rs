@@ -26,6 +26,8 @@ pub struct AppState {
     pub logins: slipway_engine::push::LoginCache,
     /// Local runs by project folder: the container id.
     pub local_runs: Mutex<HashMap<String, String>>,
+    /// Whether the window is shown: watching pauses (no AWS call) while it is hidden.
+    pub visible: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             aws: tokio::sync::Mutex::new(None),
             logins: slipway_engine::push::LoginCache::default(),
             local_runs: Mutex::new(HashMap::new()),
+            visible: tokio::sync::watch::Sender::new(true),
         }
     }
 

@@ -195,8 +195,15 @@ enum Command {
     /// Step 5: the CodePipeline that rebuilds and redeploys the service on every change.
     #[command(subcommand)]
     Pipeline(PipelineCommand),
-    /// The service now: deployments, tasks, targets, events.
+    /// The service now: deployments, tasks, targets, events, and what is wrong explained.
     Status {
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Watch the service: looked at again fast while it moves and slowly when steady (within
+    /// a call budget), with what is wrong explained and milestones announced; Ctrl-C stops.
+    Watch {
         /// The project folder (with slipway.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
@@ -620,6 +627,10 @@ async fn run(cli: Cli) -> Outcome {
         },
         Command::Status { dir } => match service_ctx(&cli.json, data.clone(), &request) {
             Ok(ctx) => service::status(&ctx, &dir).await,
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
+        Command::Watch { dir } => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => service::watch(&ctx, &dir).await,
             Err(e) => output::error(cli.json, &e, Outcome::Environment),
         },
         Command::Export(ExportCommand::Cloudformation { dir, image, output }) => {

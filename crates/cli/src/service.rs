@@ -378,6 +378,17 @@ pub async fn status(ctx: &Ctx, dir: &Path) -> Outcome {
         );
         return Outcome::Success;
     }
+    print_health(&health, target.target_group.is_some());
+    let diagnoses = slipway_core::diagnose::diagnose_service(
+        &health,
+        &slipway_core::diagnose::Expectations::of(&spec),
+    );
+    print_diagnoses(&diagnoses);
+    Outcome::Success
+}
+
+/// The service's state as a block of lines.
+pub fn print_health(health: &slipway_core::health::ServiceHealth, has_lb: bool) {
     println!(
         "{}  {}: {} of {} running, {} pending, {} healthy targets{}",
         health.service,
@@ -386,7 +397,7 @@ pub async fn status(ctx: &Ctx, dir: &Path) -> Outcome {
         health.desired,
         health.pending,
         health.healthy_targets(),
-        if health.is_steady(target.target_group.is_some()) {
+        if health.is_steady(has_lb) {
             " (steady)"
         } else {
             ""
@@ -423,5 +434,100 @@ pub async fn status(ctx: &Ctx, dir: &Path) -> Outcome {
     for e in health.events.iter().take(5) {
         println!("  event: {}", e.message);
     }
+}
+
+/// What is wrong, explained: title, explanation, evidence, fix.
+pub fn print_diagnoses(diagnoses: &[slipway_core::diagnose::Diagnosis]) {
+    for d in diagnoses {
+        println!();
+        println!(
+            "{} {}",
+            match d.level {
+                slipway_core::diagnose::DiagnosisLevel::Error => "PROBLEM:",
+                slipway_core::diagnose::DiagnosisLevel::Warning => "WARNING:",
+            },
+            d.title
+        );
+        println!("  {}", d.explanation);
+        for e in &d.evidence {
+            println!("  - {}: {}", e.label, e.value);
+        }
+        println!("  Fix: {}", d.fix);
+    }
+}
+
+/// `slipway watch`: the service's state, looked at again and again within the call budget
+/// (fast while it moves, slow when steady), with what is wrong explained; Ctrl-C stops.
+pub async fn watch(ctx: &Ctx, dir: &Path) -> Outcome {
+    let (spec, conn) = match load(ctx, dir).await {
+        Ok(x) => x,
+        Err((e, o)) => return output::error(ctx.json, &e, o),
+    };
+    let target = match deploy::service_ref(&conn, &spec).await {
+        Ok(t) => t,
+        Err(e) => return output::error(ctx.json, &e, Outcome::Failed),
+    };
+    let want = slipway_core::diagnose::Expectations::of(&spec);
+    let cancel = slipway_docker::CancellationToken::new();
+    crate::local::cancel_on_ctrl_c(&cancel);
+    let (_visible, rx) = tokio::sync::watch::channel(true);
+    let json = ctx.json;
+    let mut last: Option<(slipway_core::health::ServiceHealth, usize)> = None;
+    let has_lb = target.target_group.is_some();
+    slipway_engine::monitor::watch_service(
+        &conn,
+        &target,
+        &want,
+        rx,
+        &cancel,
+        |u| {
+            if json {
+                emit(&serde_json::json!({"kind": "update", "update": u}));
+                return;
+            }
+            let now = time::OffsetDateTime::now_utc();
+            let stamp = format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second());
+            if let Some(e) = &u.error {
+                println!("[{stamp}] look failed: {} {}", e.message, e.hint);
+            }
+            let Some(h) = &u.health else { return };
+            let mut key = h.clone();
+            key.observed_ms = 0;
+            let changed = last
+                .as_ref()
+                .is_none_or(|(l, n)| *l != key || *n != u.diagnoses.len());
+            if changed {
+                println!(
+                    "\n[{stamp}] {:?}, {} AWS calls in the last minute",
+                    u.activity, u.calls_last_minute
+                );
+                print_health(h, has_lb);
+                print_diagnoses(&u.diagnoses);
+                last = Some((key, u.diagnoses.len()));
+            } else {
+                println!(
+                    "[{stamp}] no change ({:?}; next look in {} s; {} calls/min)",
+                    u.activity,
+                    u.next_look_ms.unwrap_or(0) / 1000,
+                    u.calls_last_minute
+                );
+            }
+        },
+        |m| {
+            if json {
+                emit(&serde_json::json!({"kind": "milestone", "milestone": m}));
+            } else {
+                match m {
+                    slipway_engine::monitor::Milestone::RolloutCompleted { task_definition } => {
+                        println!("\n*** Rollout complete: {task_definition} is serving.")
+                    }
+                    slipway_engine::monitor::Milestone::RolledBack { failed, serving } => {
+                        println!("\n*** Rolled back: {failed} failed, {serving} is serving.")
+                    }
+                }
+            }
+        },
+    )
+    .await;
     Outcome::Success
 }

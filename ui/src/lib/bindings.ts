@@ -967,6 +967,78 @@ export type LogPage = { lines: Array<BuildLogLine>,
  */
 next_token: string | null, };
 
+export type DiagnosisCode = "pull_no_route" | "pull_access_denied" | "pull_image_missing" | "container_exited" | "health_path_mismatch" | "health_port_unreachable" | "slow_start" | "circuit_breaker" | "no_addresses";
+
+export type DiagnosisLevel = "error" | "warning";
+
+export type EvidenceItem = { 
+/**
+ * What it is: "stopped reason", "target health", "service event" ...
+ */
+label: string, value: string, };
+
+export type Diagnosis = { code: DiagnosisCode, level: DiagnosisLevel, title: string, explanation: string, fix: string, evidence: Array<EvidenceItem>, 
+/**
+ * The values the text names (for the UI's translations).
+ */
+params: { [key in string]: string }, 
+/**
+ * The tasks it concerns (ids).
+ */
+tasks: Array<string>, };
+
+export type Activity = "moving" | "steady" | "hidden";
+
+export type MonitorUpdate = { 
+/**
+ * The latest good look (kept when a later look fails).
+ */
+health: ServiceHealth | null, diagnoses: Array<Diagnosis>, activity: Activity, 
+/**
+ * AWS calls this connection made in the last minute.
+ */
+calls_last_minute: number, 
+/**
+ * When the next look comes (milliseconds from now); none while hidden.
+ */
+next_look_ms: number | null, 
+/**
+ * Why the last look failed, when it did.
+ */
+error: ErrorBody | null, };
+
+export type Milestone = { "kind": "rollout_completed", task_definition: string, } | { "kind": "rolled_back", failed: string, serving: string, };
+
+export type MonitorEvent = { "kind": "update", "data": MonitorUpdate } | { "kind": "milestone", "data": Milestone };
+
+export type ProbeSample = { 
+/**
+ * Milliseconds since the check started.
+ */
+at_ms: number, 
+/**
+ * The HTTP status; none when nothing answered.
+ */
+status: number | null, latency_ms: number | null, 
+/**
+ * The version that answered (`X-App-Version`), when the app reports one.
+ */
+version: string | null, error: string | null, };
+
+export type DowntimeReport = { samples: Array<ProbeSample>, ok: number, failed: number, 
+/**
+ * `ok / (ok + failed)`, 0..1.
+ */
+success_rate: number, p95_latency_ms: number | null, 
+/**
+ * The versions that answered, in the order they first did.
+ */
+versions: Array<string>, 
+/**
+ * The longest run of failed probes, in milliseconds (0 = no downtime seen).
+ */
+longest_outage_ms: number, };
+
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
 export function getSettings(): Promise<Settings> { return invoke("get_settings"); }
@@ -1015,4 +1087,7 @@ export function pipelineRun(path: string, run: string | null): Promise<RunView> 
 export function stopPipelineRun(path: string, run: string, abandon: boolean): Promise<null> { return invoke("stop_pipeline_run", { path, run, abandon }); }
 export function retryPipelineStage(path: string, run: string, stage: string): Promise<string> { return invoke("retry_pipeline_stage", { path, run, stage }); }
 export function buildLog(group: string, stream: string, token: string | null): Promise<LogPage> { return invoke("build_log", { group, stream, token }); }
+export function watchService(path: string, operation: string, onEvent: Channel<MonitorEvent>): Promise<null> { return invoke("watch_service", { path, operation, onEvent }); }
+export function setWindowVisible(visible: boolean): Promise<null> { return invoke("set_window_visible", { visible }); }
+export function zeroDowntimeCheck(path: string, url: string, rate: number, operation: string, onSample: Channel<ProbeSample>): Promise<DowntimeReport> { return invoke("zero_downtime_check", { path, url, rate, operation, onSample }); }
 export { Channel };
