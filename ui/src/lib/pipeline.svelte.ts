@@ -345,7 +345,9 @@ export async function startPipelineApply(s: PipelineSession): Promise<void> {
       // Nothing was applied: forget this apply, show the new plan and say why.
       s.apply = freshApply();
       s.plan.result = null;
-      void makePipelinePlan(s).then(() => (s.plan.replanned = error));
+      void makePipelinePlan(s).then(() => {
+        s.plan.replanned = error;
+      });
       return;
     }
     s.apply.error = error;

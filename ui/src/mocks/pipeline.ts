@@ -246,7 +246,7 @@ interface MockRun {
 
 interface PipelineState {
   /** The resources that exist, by plan key, with what they were made from. */
-  resources: Record<string, { id: string; props: string }> | null;
+  resources: Record<string, { id: string; name: string; props: string }> | null;
   runs: MockRun[];
   connection: "PENDING" | "AVAILABLE";
   buildNumber: number;
@@ -294,7 +294,7 @@ function stateOf(p: MockProject, scenario: string): PipelineState {
     s = { resources: null, runs: [], connection: "PENDING", buildNumber: 41, sourceVersion: 7 };
     if (p.spec?.pipeline && (scenario === "pipeline-runs" || scenario === "pipeline-practice")) {
       s.resources = {};
-      for (const d of desired(p.spec)) s.resources[d.key] = { id: d.id, props: d.props };
+      for (const d of desired(p.spec)) s.resources[d.key] = { id: d.id, name: d.name, props: d.props };
       s.runs = scenario === "pipeline-practice" ? practiceHistory() : history(s);
     }
     states.set(p.path, s);
@@ -515,7 +515,7 @@ function planOf(p: MockProject, scenario: string, practice: boolean): Plan {
   for (const [key, r] of Object.entries(have)) {
     if (keys.has(key)) continue;
     const kind: ResourceKind = key === "connection" ? "source_connection" : key === "source" ? "source_object" : "log_group";
-    steps.push({ key, kind, name: r.id.split(/[:/]/).pop() ?? key, action: "delete", reason: "belongs to the project but is no longer in the spec", purpose: "", changes: [], calls: calls(kind, "delete"), deps: ["pipeline"], id: r.id });
+    steps.push({ key, kind, name: r.name, action: "delete", reason: "belongs to the project but is no longer in the spec", purpose: "", changes: [], calls: calls(kind, "delete"), deps: ["pipeline"], id: r.id });
   }
   return { project: spec.app.name, steps, critical_path: criticalPath(steps) };
 }
@@ -598,7 +598,7 @@ export async function applyPipeline(p: MockProject, scenario: string, practice: 
     const step = plan.steps.find((s) => s.key === key)!;
     if (step.action === "delete") delete state.resources[key];
     const w = wanted.find((x) => x.key === key);
-    if (w && step.action !== "delete") state.resources[key] = { id: w.id, props: w.props };
+    if (w && step.action !== "delete") state.resources[key] = { id: w.id, name: w.name, props: w.props };
   }
   if (Object.keys(state.resources).length === 0) state.resources = null;
   let started: string | null = null;
@@ -657,7 +657,7 @@ export function planDestroy(p: MockProject, scenario: string): Plan {
     const r = have[key];
     if (!r) continue;
     const kind = kinds[key]!;
-    steps.push({ key, kind, name: r.id.replace(/^arn:[^/]*[:/]/, "").replace(/^s3:\/\/[^/]+\//, ""), action: "delete", reason: "belongs to the project", purpose: "", changes: [], calls: calls(kind, "delete"), deps: previous ? [previous] : [], id: r.id });
+    steps.push({ key, kind, name: r.name, action: "delete", reason: "belongs to the project", purpose: "", changes: [], calls: calls(kind, "delete"), deps: previous ? [previous] : [], id: r.id });
     previous = key;
   }
   return { project: spec.app.name, steps, critical_path: criticalPath(steps) };
@@ -922,6 +922,11 @@ function summaryOf(run: MockRun, spec: ProjectSpec, now: number): PipelineRun {
   };
 }
 
+/** The failed build's last lines; CodeBuild's own lines stamped at `at` (Unix ms). */
+function buildTail(at: number): string[] {
+  return BUILD_TAIL.map((l) => l.replace(/^\[Container\] \S+ \S+/, `[Container] ${STAMP(at)}`));
+}
+
 const BUILD_TAIL = [
   "> shop-static@1.0.0 build",
   "> vite build",
@@ -974,7 +979,7 @@ function failureOf(run: MockRun, spec: ProjectSpec, pl: Played): Failure | null 
       hint: "Read the log's last lines: they show the failing command's own error. Run the same command on your machine, fix it, then start a new run (with the S3 source, Start run uploads the folder again).",
       aws_message: failureMessage(seg),
       phase: "BUILD",
-      log_tail: BUILD_TAIL,
+      log_tail: buildTail(run.startedAt + seg.end - 400),
       deploy: null,
     };
   }
@@ -1179,7 +1184,7 @@ function logLines(run: MockRun, spec: ProjectSpec, stream: string, now: number):
         c(start + 100, "Entering phase BUILD");
         if (fails) {
           c(start + 400, `Running command ${tests[0] ?? "npm run build --prefix static"}`);
-          BUILD_TAIL.forEach((l, i) => (l.startsWith("[Container]") ? out.push({ at_ms: start + ms - 400 + i, message: l }) : plain(start + 2_000 + i * ((ms - 3_000) / BUILD_TAIL.length), l)));
+          buildTail(start + ms - 400).forEach((l, i) => (l.startsWith("[Container]") ? out.push({ at_ms: start + ms - 400 + i, message: l }) : plain(start + 2_000 + i * ((ms - 3_000) / BUILD_TAIL.length), l)));
           break;
         }
         let at = start + 400;

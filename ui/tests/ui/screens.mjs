@@ -1708,7 +1708,8 @@ export const pipelineTests = [
         return main.scrollWidth - main.clientWidth;
       });
       assert.equal(await overflow(), 0, "the screen fits 900 px (the stages scroll inside their own box)");
-      await page.locator('[data-testid="pipeline-run-view"]').scrollIntoViewIfNeeded();
+      await page.locator('[data-testid="pipeline-stage"]').first().scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       await shot("pipeline-900-dark");
     },
   },
