@@ -1,9 +1,9 @@
-// End to end, steps 1 to 5 in the real app (tauri-driver + WebKitWebDriver under Xvfb) against
+// End to end, steps 1 to 6 in the real app (tauri-driver + WebKitWebDriver under Xvfb) against
 // the practice stack: open a copy of the Flask fixture, generate its Dockerfile, break a line and
 // fix it with one click, build with visible progress, run it and see the smoke test pass, push to
 // ECR (moto + the local registry) and see the image listed, plan the Fargate service with its
 // cost, apply it step by step, see its URL, wire a pipeline with the S3 source to it, start a run
-// and see it listed, then destroy it and see 0 resources left — checked
+// and see it listed, see the service's health map and the pipeline on the Monitor step, then destroy it and see 0 resources left — checked
 // again with boto3, outside Slipway. Screenshots of each stage go to artifacts/e2e.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -43,7 +43,7 @@ print(json.dumps({
   return JSON.parse(execFileSync(join(root, ".venv", "bin", "python"), ["-c", script], { encoding: "utf8" }));
 }
 
-test("steps 1 to 5 in the real app: Dockerfile, build and run, push, service, pipeline, destroy", { timeout: 20 * MINUTE }, async (t) => {
+test("steps 1 to 6 in the real app: Dockerfile, build and run, push, service, pipeline, monitor, destroy", { timeout: 20 * MINUTE }, async (t) => {
   assert.ok(app, "SLIPWAY_APP_BINARY names the built app");
   mkdirSync(artifacts, { recursive: true });
   const name = `journey${process.pid % 100000}`;
@@ -200,6 +200,19 @@ async function journey(s, name, project, shot, attr) {
   assert.equal(inAws(name).runs, before + 1, "one more run in CodePipeline");
   await s.scrollTo('[data-testid="pipeline-runs"]');
   shot("journey-5-runs");
+
+  // Step 6: the health map of the step-4 service and the pipeline of step 5, watched live.
+  await s.click('[data-testid="nav-monitor"]');
+  await s.waitFor('[data-testid="monitor-screen"]', { what: "the Monitor step" });
+  await s.waitFor('[data-testid="health-map"] [data-testid="health-node-task"]', { timeoutMs: 60000, what: "task nodes on the health map" });
+  const taskNodes = await s.exec(`return [...document.querySelectorAll('[data-testid="health-node-task"]')].map((n) => n.dataset.state);`);
+  assert.ok(taskNodes.filter((st) => st === "running").length >= 1, `running task nodes: ${JSON.stringify(taskNodes)}`);
+  assert.match(await s.textOf('[data-testid="calls-per-minute"]'), /\d+/);
+  await s.waitFor('[data-testid="monitor-pipeline"]', { timeoutMs: 30000, what: "the pipeline's latest run" });
+  await s.waitFor('[data-testid="monitor-pipeline"] [data-testid="pipeline-stage"]', { timeoutMs: 30000, what: "the pipeline's stages" });
+  shot("journey-6-monitor");
+  await s.scrollTo('[data-testid="monitor-pipeline"]');
+  shot("journey-6-monitor-pipeline");
 
   await s.click('[data-testid="nav-service"]');
 
