@@ -3,11 +3,13 @@
 // and local runs through the real Channel ordering protocol, and plays named scenarios
 // (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed, step 3's in
 // registry.ts: push-tag-exists | push-auth | registry-drift, step 4's in service.ts and step 5's
-// in pipeline.ts: pipeline | pipeline-runs | pipeline-practice | pipeline-buildspec).
+// in pipeline.ts: pipeline | pipeline-runs | pipeline-practice | pipeline-buildspec, step 6's in
+// monitor.ts: monitor-rollout | monitor-rollback | monitor-pipeline-fail | monitor-bench).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, PushProgress, RunEvent, Settings } from "../lib/bindings";
 import * as build from "./build";
+import * as monitor from "./monitor";
 import * as pipeline from "./pipeline";
 import * as project from "./project";
 import * as registry from "./registry";
@@ -45,7 +47,8 @@ function checks(scenario: string): DoctorCheck[] {
 export function installMockBackend(scenario: string): void {
   // Step 5's scenarios but the practice one run against an AWS account (the emulator builds and
   // deploys nothing, so runs would have nothing to show): the default profile, in us-east-1.
-  const real = scenario.startsWith("pipeline") && scenario !== "pipeline-practice";
+  // Step 6's scenarios too: the zero-downtime check needs a real load balancer.
+  const real = (scenario.startsWith("pipeline") && scenario !== "pipeline-practice") || scenario.startsWith("monitor");
   let settings: Settings = { language: "en", theme: "system", profile: real ? "default" : "practice", region: real ? "us-east-1" : null };
   const now = Date.now();
   let recent: ProjectSummary[] =
@@ -85,6 +88,7 @@ export function installMockBackend(scenario: string): void {
 
   mockIPC(async (cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
+    if (monitor.handles(cmd, a, scenario)) return monitor.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
     if (service.handles(cmd, a)) return service.dispatch(cmd, a, folder, scenario);
     if (pipeline.handles(cmd, a)) return pipeline.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
     switch (cmd) {

@@ -284,7 +284,7 @@ const S3_PIPELINE: PipelineSpec = {
 /** Sets the scenario's project up before anything reads it (called when the folder is made). */
 export function seed(p: MockProject, scenario: string): void {
   if (!p.spec) return;
-  if (scenario === "pipeline-runs" || scenario === "pipeline-practice") p.spec = { ...p.spec, pipeline: structuredClone(S3_PIPELINE) };
+  if (scenario === "pipeline-runs" || scenario === "pipeline-practice" || scenario === "monitor-pipeline-fail" || scenario === "monitor-bench") p.spec = { ...p.spec, pipeline: structuredClone(S3_PIPELINE) };
   if (scenario === "pipeline-buildspec") p.files["buildspec.yml"] = OTHER_CONTAINER_BUILDSPEC;
 }
 
@@ -292,10 +292,12 @@ function stateOf(p: MockProject, scenario: string): PipelineState {
   let s = states.get(p.path);
   if (!s) {
     s = { resources: null, runs: [], connection: "PENDING", buildNumber: 41, sourceVersion: 7 };
-    if (p.spec?.pipeline && (scenario === "pipeline-runs" || scenario === "pipeline-practice")) {
+    if (p.spec?.pipeline && (scenario === "pipeline-runs" || scenario === "pipeline-practice" || scenario === "monitor-pipeline-fail")) {
       s.resources = {};
       for (const d of desired(p.spec)) s.resources[d.key] = { id: d.id, name: d.name, props: d.props };
       s.runs = scenario === "pipeline-practice" ? practiceHistory() : history(s);
+      // Step 6's failing pipeline: the latest run is the one whose build failed.
+      if (scenario === "monitor-pipeline-fail") s.runs = s.runs.slice(2);
     }
     states.set(p.path, s);
   }

@@ -1716,3 +1716,84 @@ export const pipelineTests = [
 ];
 
 tests.push(...pipelineTests);
+
+// Step 6: the Monitor step against recorded sequences of looks (ui/src/mocks/monitor.ts).
+
+async function openMonitor(page) {
+  await page.click('[data-testid="nav-monitor"]');
+  await page.waitForSelector('[data-testid="monitor-screen"]');
+}
+
+/** Task nodes on the health map counted by "state/health", e.g. { "running/healthy": 3 }. */
+const taskCounts = (page) =>
+  page.locator('[data-testid="health-node-task"]').evaluateAll((els) => {
+    const out = {};
+    for (const e of els) out[`${e.dataset.state}/${e.dataset.health}`] = (out[`${e.dataset.state}/${e.dataset.health}`] ?? 0) + 1;
+    return out;
+  });
+
+/** Waits until the map shows exactly these counts (the sequence moves on by itself). */
+async function waitForTasks(page, expected, timeout = 10000) {
+  await page
+    .waitForFunction(
+      (want) => {
+        const got = {};
+        for (const e of document.querySelectorAll('[data-testid="health-node-task"]')) got[`${e.dataset.state}/${e.dataset.health}`] = (got[`${e.dataset.state}/${e.dataset.health}`] ?? 0) + 1;
+        return JSON.stringify(Object.entries(got).sort()) === JSON.stringify(Object.entries(want).sort());
+      },
+      expected,
+      { timeout },
+    )
+    .catch(async (e) => {
+      throw new Error(`task nodes never became ${JSON.stringify(expected)}; last ${JSON.stringify(await taskCounts(page))} (${e.message.split("\n")[0]})`);
+    });
+}
+
+/** Moves a ?pace=manual sequence on by one look. */
+const nextLook = (page) => page.evaluate(() => window.__monitorNext());
+
+const diagnosisCodes = (page) => page.locator('[data-testid="diagnosis"]').evaluateAll((els) => els.map((e) => e.dataset.code));
+const deploymentRows = (page) => page.locator('[data-testid="deployment-row"]').evaluateAll((els) => els.map((e) => `${e.dataset.status}:${e.dataset.revision}:${e.dataset.rollout}`));
+
+export const monitorTests = [
+  {
+    name: "monitor: a rolling update drains rev 6 while rev 7 becomes healthy, then a toast says it completed",
+    query: "?scenario=monitor-rollout&pace=manual",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      await waitForTasks(page, { "running/healthy": 3 });
+      assert.deepEqual(await deploymentRows(page), ["PRIMARY:6:COMPLETED"]);
+      assert.equal(await page.getAttribute('[data-testid="monitor-activity"]', "data-activity"), "steady");
+      await nextLook(page);
+      await waitForTasks(page, { "running/healthy": 3, "provisioning/unknown": 3 });
+      assert.deepEqual(await deploymentRows(page), ["PRIMARY:7:IN_PROGRESS", "ACTIVE:6:COMPLETED"]);
+      assert.equal(await page.getAttribute('[data-testid="monitor-activity"]', "data-activity"), "moving");
+      await nextLook(page);
+      await waitForTasks(page, { "running/healthy": 3, "running/initial": 3 });
+      await shot("monitor-rollout-starting");
+      await nextLook(page);
+      await waitForTasks(page, { "running/draining": 3, "running/healthy": 3 });
+      assert.deepEqual(
+        await page.locator('[data-testid="health-node-task"][data-health="draining"]').evaluateAll((els) => [...new Set(els.map((e) => e.dataset.revision))]),
+        ["6"],
+        "the old revision drains",
+      );
+      await nextLook(page);
+      await waitForTasks(page, { "running/healthy": 3, "stopped/unknown": 3 });
+      await nextLook(page);
+      await page.waitForSelector('[data-testid="milestone-toast"][data-kind="rollout_completed"]', { timeout: 8000 });
+      assert.match(await page.textContent('[data-testid="milestone-toast"]'), /Rollout completed: shop-api:7 is serving/);
+      assert.deepEqual(await deploymentRows(page), ["PRIMARY:7:COMPLETED"]);
+      assert.equal(await page.getAttribute('[data-testid="monitor-activity"]', "data-activity"), "steady");
+      const revs = await page.locator('[data-testid="health-node-task"][data-state="running"]').evaluateAll((els) => els.map((e) => e.dataset.revision));
+      assert.deepEqual([...new Set(revs)], ["7"], "only rev 7 runs");
+      assert.match(await page.textContent('[data-testid="calls-per-minute"]'), /AWS calls in the last minute: 30/);
+      assert.match(await page.textContent('[data-testid="monitor-next"]'), /next look in \d+ s/);
+      assert.match(await page.textContent('[data-testid="service-events"]'), /has reached a steady state/);
+      assert.equal(await page.locator('[data-testid="diagnosis"]').count(), 0);
+      await shot("monitor-light-en");
+    },
+  },
+];
+
+tests.push(...monitorTests);

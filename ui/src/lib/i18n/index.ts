@@ -4,6 +4,8 @@ import type { Language } from "../bindings";
 import en from "./en.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
+import monitorEn from "./monitor.en.json";
+import monitorVi from "./monitor.vi.json";
 import pipelineEn from "./pipeline.en.json";
 import pipelineVi from "./pipeline.vi.json";
 import registryEn from "./registry.en.json";
@@ -31,6 +33,9 @@ addMessages("vi", { service: serviceVi });
 // Step 5 (the pipeline), read as pipeline.<key>.
 addMessages("en", { pipeline: pipelineEn });
 addMessages("vi", { pipeline: pipelineVi });
+// Step 6 (watching the service and the pipeline), read as monitor.<key>.
+addMessages("en", { monitor: monitorEn });
+addMessages("vi", { monitor: monitorVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {

@@ -1,0 +1,274 @@
+// The service's health map as a tree, left to right: Internet → listener → load balancer →
+// target group → one group per deployment (task definition) → its tasks → their containers.
+// Big groups collapse into a "+N more" node, and the layout (dagre) depends only on which nodes
+// exist, so a look that only changes states never moves anything.
+import { Graph, layout } from "@dagrejs/dagre";
+import type { Edge, Node } from "@xyflow/svelte";
+import type { ContainerInfo, DeploymentInfo, ServiceHealth, TargetInfo, TaskInfo } from "./bindings";
+
+/** How a node is coloured. */
+export type NodeTone = "ok" | "warn" | "fail" | "idle" | "drain";
+
+/** Tasks shown per group before the rest fold into "+N more". */
+export const GROUP_LIMIT = 24;
+
+/** The revision of a task definition: the number after its last ':' ("shop:7" → "7"). */
+export function revisionNumber(taskDefinition: string): string {
+  const i = taskDefinition.lastIndexOf(":");
+  return i < 0 ? taskDefinition : taskDefinition.slice(i + 1);
+}
+
+/** The family and revision as the console shows them ("…/task-definition/shop:7" → "shop:7"). */
+export function shortTaskDefinition(taskDefinition: string): string {
+  return taskDefinition.split("/").pop() ?? taskDefinition;
+}
+
+/** The target group's entry for each task, matched by the task's private IP. */
+export function targetsByIp(targets: readonly TargetInfo[]): Map<string, TargetInfo> {
+  const out = new Map<string, TargetInfo>();
+  // A draining entry of an IP reused by a new task must not hide the new task's own entry.
+  for (const t of targets) if (!out.has(t.id) || out.get(t.id)!.state === "draining") out.set(t.id, t);
+  return out;
+}
+
+/** One task as the map shows it. */
+export interface TaskView {
+  task: TaskInfo;
+  target: TargetInfo | null;
+  /** lastStatus in lower case: running, pending, stopped ... */
+  state: string;
+  /** The target's state when it is registered, else the containers' health (lower case). */
+  health: string;
+  tone: NodeTone;
+  revision: string;
+}
+
+/** What a stopped task's reason says about it: a normal scale-in/replacement, or a failure. */
+function stoppedCalmly(t: TaskInfo): boolean {
+  return t.stop_code === "ServiceSchedulerInitiated" || /^Scaling activity/.test(t.stopped_reason ?? "");
+}
+
+export function taskTone(t: TaskInfo, target: TargetInfo | null): NodeTone {
+  if (t.last_status === "STOPPED") return stoppedCalmly(t) ? "idle" : "fail";
+  if (target?.state === "unhealthy" || t.health === "UNHEALTHY" || t.containers.some((c) => c.health === "UNHEALTHY")) return "fail";
+  if (target?.state === "draining" || t.desired_status === "STOPPED" || ["DEACTIVATING", "STOPPING"].includes(t.last_status)) return "drain";
+  if (t.last_status === "RUNNING" && (target ? target.state === "healthy" : t.health !== "UNKNOWN" || t.containers.every((c) => !c.health || c.health === "HEALTHY"))) return "ok";
+  return "warn";
+}
+
+export function taskView(t: TaskInfo, targets: Map<string, TargetInfo>): TaskView {
+  const target = (t.private_ip && t.last_status !== "STOPPED" ? targets.get(t.private_ip) : undefined) ?? null;
+  return {
+    task: t,
+    target,
+    state: t.last_status.toLowerCase(),
+    health: target?.state ?? t.health?.toLowerCase() ?? "unknown",
+    tone: taskTone(t, target),
+    revision: revisionNumber(t.task_definition),
+  };
+}
+
+export function containerTone(c: ContainerInfo): NodeTone {
+  if (c.health === "UNHEALTHY" || (c.last_status === "STOPPED" && c.exit_code !== 0)) return "fail";
+  if (c.last_status === "STOPPED") return "idle";
+  if (c.last_status === "RUNNING" && c.health !== "UNKNOWN") return "ok";
+  return "warn";
+}
+
+/** The tasks of one task definition, with the deployment that runs it. */
+export interface TaskGroup {
+  key: string;
+  taskDefinition: string;
+  revision: string;
+  deployment: DeploymentInfo | null;
+  /** The tasks drawn as nodes. */
+  shown: TaskView[];
+  /** How many more there are, and how many of those per state. */
+  hidden: number;
+  hiddenByState: Record<string, number>;
+  total: number;
+  expanded: boolean;
+}
+
+const DEPLOYMENT_ORDER: Record<string, number> = { PRIMARY: 0, ACTIVE: 1 };
+
+/**
+ * Tasks grouped by task definition: the PRIMARY deployment's first, then the one it replaces,
+ * then older ones. Live tasks before stopped ones, each by id, so a state change among live
+ * tasks never reorders them.
+ */
+export function groupTasks(h: ServiceHealth, expanded: ReadonlySet<string> = new Set(), limit = GROUP_LIMIT): TaskGroup[] {
+  const targets = targetsByIp(h.targets);
+  const byTd = new Map<string, TaskView[]>();
+  for (const d of h.deployments) byTd.set(d.task_definition, []);
+  for (const t of h.tasks) {
+    if (!byTd.has(t.task_definition)) byTd.set(t.task_definition, []);
+    byTd.get(t.task_definition)!.push(taskView(t, targets));
+  }
+  const deploymentOf = (td: string) => h.deployments.find((d) => d.task_definition === td) ?? null;
+  const rank = (td: string) => {
+    const d = deploymentOf(td);
+    return d ? (DEPLOYMENT_ORDER[d.status] ?? 2) : 3;
+  };
+  const groups = [...byTd.entries()].filter(([td, tasks]) => tasks.length > 0 || deploymentOf(td));
+  groups.sort(([a], [b]) => rank(a) - rank(b) || Number(revisionNumber(b)) - Number(revisionNumber(a)));
+  return groups.map(([td, tasks]) => {
+    const live = (v: TaskView) => (v.task.last_status === "STOPPED" ? 1 : 0);
+    tasks.sort((a, b) => live(a) - live(b) || (a.task.id < b.task.id ? -1 : a.task.id > b.task.id ? 1 : 0));
+    const open = expanded.has(td);
+    const shown = open ? tasks : tasks.slice(0, limit);
+    const hiddenByState: Record<string, number> = {};
+    for (const v of tasks.slice(shown.length)) hiddenByState[v.state] = (hiddenByState[v.state] ?? 0) + 1;
+    return {
+      key: td,
+      taskDefinition: td,
+      revision: revisionNumber(td),
+      deployment: deploymentOf(td),
+      shown,
+      hidden: tasks.length - shown.length,
+      hiddenByState,
+      total: tasks.length,
+      expanded: open && tasks.length > limit,
+    };
+  });
+}
+
+/** The image the service runs, for the node beside the tree. */
+export interface ImageFacts {
+  repository: string;
+  tag: string | null;
+  digest: string | null;
+}
+
+export type MapNodeData =
+  | { kind: "internet" | "listener" | "lb" | "tg"; label: string; detail: string }
+  | { kind: "group"; group: TaskGroup }
+  | { kind: "task"; view: TaskView }
+  | { kind: "container"; container: ContainerInfo; tone: NodeTone }
+  | { kind: "more"; group: TaskGroup }
+  | { kind: "image"; image: ImageFacts };
+
+export type MapNode = Node<MapNodeData, "health">;
+
+/** Node sizes by kind: fixed, so the layout needs no measuring. */
+export const SIZE: Record<MapNodeData["kind"], { width: number; height: number }> = {
+  internet: { width: 120, height: 52 },
+  listener: { width: 130, height: 52 },
+  lb: { width: 150, height: 52 },
+  tg: { width: 150, height: 52 },
+  group: { width: 170, height: 70 },
+  task: { width: 200, height: 82 },
+  more: { width: 200, height: 70 },
+  container: { width: 150, height: 40 },
+  image: { width: 190, height: 70 },
+};
+
+export interface MapInput {
+  groups: TaskGroup[];
+  listener: string;
+  loadBalancer: string;
+  targetGroup: string;
+  image: ImageFacts | null;
+}
+
+const taskNodeId = (id: string) => `task:${id}`;
+
+/** Every node's id and data, and the edges, in drawing order (no positions yet). */
+export function mapContent(input: MapInput): { items: { id: string; data: MapNodeData }[]; edges: Edge[] } {
+  const items: { id: string; data: MapNodeData }[] = [
+    { id: "internet", data: { kind: "internet", label: "Internet", detail: "" } },
+    { id: "listener", data: { kind: "listener", label: input.listener, detail: "" } },
+    { id: "lb", data: { kind: "lb", label: input.loadBalancer, detail: "" } },
+    { id: "tg", data: { kind: "tg", label: input.targetGroup, detail: "" } },
+  ];
+  const edges: Edge[] = [
+    { id: "internet->listener", source: "internet", target: "listener" },
+    { id: "listener->lb", source: "listener", target: "lb" },
+    { id: "lb->tg", source: "lb", target: "tg" },
+  ];
+  for (const g of input.groups) {
+    const gid = `group:${g.key}`;
+    items.push({ id: gid, data: { kind: "group", group: g } });
+    edges.push({ id: `tg->${gid}`, source: "tg", target: gid });
+    for (const v of g.shown) {
+      const tid = taskNodeId(v.task.id);
+      items.push({ id: tid, data: { kind: "task", view: v } });
+      edges.push({ id: `${gid}->${tid}`, source: gid, target: tid, class: v.tone });
+      for (const c of v.task.containers) {
+        const cid = `ctr:${v.task.id}:${c.name}`;
+        items.push({ id: cid, data: { kind: "container", container: c, tone: containerTone(c) } });
+        edges.push({ id: `${tid}->${cid}`, source: tid, target: cid, class: containerTone(c) });
+      }
+    }
+    if (g.hidden > 0 || g.expanded) {
+      const mid = `more:${g.key}`;
+      items.push({ id: mid, data: { kind: "more", group: g } });
+      edges.push({ id: `${gid}->${mid}`, source: gid, target: mid });
+    }
+  }
+  if (input.image) {
+    items.push({ id: "image", data: { kind: "image", image: input.image } });
+    const primary = input.groups[0];
+    if (primary) edges.push({ id: "image->primary", source: "image", target: `group:${primary.key}`, class: "image" });
+  }
+  return { items, edges };
+}
+
+/** What the layout depends on: the nodes and edges that exist, nothing about their states. */
+export function structureKey(items: readonly { id: string }[], edges: readonly Edge[]): string {
+  return `${items.map((i) => i.id).join("|")}#${edges.map((e) => e.id).join("|")}`;
+}
+
+/** Positions (top-left corners) from dagre, left to right. */
+export function layoutMap(items: readonly { id: string; data: MapNodeData }[], edges: readonly Edge[]): Map<string, { x: number; y: number }> {
+  const g = new Graph();
+  g.setGraph({ rankdir: "LR", nodesep: 10, ranksep: 44, marginx: 8, marginy: 8 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const i of items) g.setNode(i.id, { ...SIZE[i.data.kind] });
+  for (const e of edges) g.setEdge(e.source, e.target);
+  layout(g);
+  const out = new Map<string, { x: number; y: number }>();
+  for (const i of items) {
+    const p = g.node(i.id);
+    const s = SIZE[i.data.kind];
+    out.set(i.id, { x: Math.round(p.x - s.width / 2), y: Math.round(p.y - s.height / 2) });
+  }
+  return out;
+}
+
+/** Svelte Flow nodes: positions from a layout, data from the latest look. */
+export function placeNodes(items: readonly { id: string; data: MapNodeData }[], positions: Map<string, { x: number; y: number }>): MapNode[] {
+  return items.map((i) => ({
+    id: i.id,
+    type: "health",
+    position: positions.get(i.id) ?? { x: 0, y: 0 },
+    width: SIZE[i.data.kind].width,
+    height: SIZE[i.data.kind].height,
+    data: i.data,
+    draggable: false,
+    connectable: false,
+    deletable: false,
+    selectable: i.data.kind === "task" || i.data.kind === "more",
+  }));
+}
+
+/** Counts of task nodes per state, for summaries ("3 running, 2 pending"). */
+export function countByState(tasks: readonly TaskInfo[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of tasks) {
+    const s = t.last_status.toLowerCase();
+    out[s] = (out[s] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** What the map's nodes read besides their data (a Svelte context, so highlighting a
+ *  diagnosis's tasks does not remake every node). */
+export interface MapState {
+  /** Task ids a diagnosis card points at (hovered or focused). */
+  readonly highlighted: ReadonlySet<string>;
+  /** Opens or folds a group's "+N more". */
+  toggleGroup(key: string): void;
+}
+
+export const MAP_STATE = Symbol("health-map-state");
