@@ -159,7 +159,7 @@ export const SIZE: Record<MapNodeData["kind"], { width: number; height: number }
   group: { width: 170, height: 70 },
   task: { width: 200, height: 82 },
   more: { width: 200, height: 70 },
-  container: { width: 150, height: 40 },
+  container: { width: 176, height: 40 },
   image: { width: 190, height: 70 },
 };
 

@@ -1794,6 +1794,207 @@ export const monitorTests = [
       await shot("monitor-light-en");
     },
   },
+  {
+    name: "monitor: the circuit breaker rolls rev 7 back; what is wrong is explained and points at the stopped tasks",
+    query: "?scenario=monitor-rollback&pace=manual",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      await waitForTasks(page, { "running/healthy": 3 });
+      await nextLook(page);
+      await waitForTasks(page, { "running/healthy": 3, "provisioning/unknown": 3 });
+      await nextLook(page);
+      await waitForTasks(page, { "running/healthy": 3, "stopped/unknown": 1, "pending/unknown": 2 });
+      assert.deepEqual(await diagnosisCodes(page), ["container_exited"]);
+      const stopped = page.locator('[data-testid="health-node-task"][data-state="stopped"]');
+      assert.match(await stopped.textContent(), /Essential container in task exited/);
+      assert.match(await page.textContent('[data-testid="health-map"]'), /exit 1/);
+      await nextLook(page);
+      await waitForTasks(page, { "running/healthy": 3, "stopped/unknown": 3 });
+      await page.waitForSelector('[data-testid="milestone-toast"][data-kind="rolled_back"]');
+      assert.match(await page.textContent('[data-testid="milestone-toast"]'), /Rolled back: shop-api:7 failed, shop-api:6 is serving/);
+      assert.deepEqual(await diagnosisCodes(page), ["circuit_breaker", "container_exited"]);
+      assert.deepEqual(await deploymentRows(page), ["PRIMARY:6:IN_PROGRESS", "ACTIVE:7:FAILED"]);
+      const card = page.locator('[data-testid="diagnosis"][data-code="circuit_breaker"]');
+      assert.match(await card.textContent(), /The deployment of shop-api:7 failed and ECS rolled back to shop-api:6\./);
+      assert.match(await card.textContent(), /ECS deployment circuit breaker: tasks failed to start/, "the evidence");
+      assert.match(await card.textContent(), /Fix the cause below/);
+      // Hovering a card lights its tasks (the three stopped rev 7 tasks) and dims the others.
+      await card.hover();
+      const lit = () => page.locator('[data-testid="health-node-task"].lit').evaluateAll((els) => els.map((e) => `${e.dataset.state}:${e.dataset.revision}`));
+      assert.deepEqual(await lit(), ["stopped:7", "stopped:7", "stopped:7"]);
+      await page.mouse.move(5, 5);
+      assert.deepEqual(await lit(), []);
+      await nextLook(page);
+      await page.waitForFunction(() => document.querySelector('[data-testid="deployment-row"]')?.dataset.rollout === "COMPLETED");
+      assert.deepEqual(await deploymentRows(page), ["PRIMARY:6:COMPLETED", "ACTIVE:7:FAILED"]);
+      await page.locator('[data-testid="diagnoses"]').scrollIntoViewIfNeeded();
+      await shot("monitor-rollback-en");
+      // Keyboard: Tab reaches the card's button; focusing it lights the tasks; Enter scrolls to the map.
+      await page.focus('[data-testid="diagnosis"][data-code="circuit_breaker"] [data-testid="diagnosis-show"]');
+      assert.deepEqual(await lit(), ["stopped:7", "stopped:7", "stopped:7"]);
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid="diagnosis"]')?.dataset.code), "container_exited", "Tab walks to the next card");
+      // A task node is reachable with Tab inside the map, and Enter shows its details.
+      await page.focus('.svelte-flow__node:has([data-testid="health-node-task"][data-state="stopped"])');
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[data-testid="task-details"]');
+      assert.match(await page.textContent('[data-testid="task-details"]'), /EssentialContainerExited/);
+    },
+  },
+  {
+    name: "monitor: in Vietnamese the diagnoses are translated from their code, and the dark theme holds",
+    query: "?scenario=monitor-rollback",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-settings"]');
+      await page.selectOption('[data-testid="settings-language"]', "vi");
+      await page.waitForFunction(() => document.documentElement.lang === "vi");
+      await openMonitor(page);
+      await page.waitForSelector('[data-testid="diagnosis"][data-code="circuit_breaker"]', { timeout: 20000 });
+      const card = page.locator('[data-testid="diagnosis"][data-code="circuit_breaker"]');
+      assert.equal(await card.getAttribute("data-translated"), "true");
+      assert.match(await card.textContent(), /Lần triển khai shop-api:7 thất bại và ECS đã quay lại shop-api:6\./);
+      assert.match(await page.textContent('[data-testid="diagnosis"][data-code="container_exited"]'), /Container shop-api của ứng dụng liên tục thoát/);
+      assert.match(await page.textContent('[data-testid="diagnosis"][data-code="container_exited"]'), /thoát với lỗi \(mã 1\)/);
+      assert.match(await page.textContent("#diag-title"), /Điều gì đang sai/);
+      assert.match(await page.textContent('[data-testid="calls-per-minute"]'), /Số lệnh gọi AWS trong phút vừa qua: \d+/);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+      const bg = await page.locator('[data-testid="health-node-task"]').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+      const lum = bg.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+      assert.ok(lum < 90, `task nodes are dark in the dark theme (${bg})`);
+      await page.waitForSelector('[data-testid="milestone-toast"]');
+      await shot("monitor-dark-vi");
+      await page.locator('[data-testid="diagnoses"]').scrollIntoViewIfNeeded();
+      await shot("monitor-dark-vi-diagnoses");
+    },
+  },
+  {
+    name: "monitor: the pipeline's latest run failed in Build; its phases and log show, older runs switch from the history strip",
+    query: "?scenario=monitor-pipeline-fail",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      await page.waitForSelector('[data-testid="monitor-pipeline"][data-exists="true"]');
+      await page.waitForSelector('[data-testid="monitor-pipeline"] [data-testid="pipeline-stage"]');
+      assert.deepEqual(await stageStates(page), ["Source:succeeded", "Build:failed", "Deploy:not_started"]);
+      const dots = await page.locator('[data-testid="monitor-run-dot"]').evaluateAll((els) => els.map((e) => e.dataset.state));
+      assert.deepEqual(dots, ["succeeded", "succeeded", "failed"], "oldest on the left, the latest failed");
+      assert.equal(await page.getAttribute('[data-testid="monitor-run-dot"]:last-child, [data-testid="monitor-run-dot"] >> nth=2', "aria-pressed"), "true");
+      await page.waitForSelector('[data-testid="monitor-pipeline"] [data-testid="pipeline-failure"]');
+      await page.waitForSelector('[data-testid="monitor-pipeline"] [data-testid="pipeline-phases"]');
+      await page.waitForSelector('[data-testid="monitor-pipeline"] [data-testid="pipeline-log"]');
+      await page.locator('[data-testid="monitor-pipeline"]').scrollIntoViewIfNeeded();
+      await shot("monitor-pipeline-failed");
+      // The history strip is keyboard-reachable: the first run is drawn instead.
+      await page.focus('[data-testid="monitor-run-dot"] >> nth=0');
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="pipeline-stage"]')].map((e) => e.dataset.state).join() === "succeeded,succeeded,succeeded");
+      assert.equal(await page.getAttribute('[data-testid="monitor-run-dot"] >> nth=0', "aria-pressed"), "true");
+      // Deploy points at the health map.
+      await page.click('[data-testid="pipeline-deploy-map"]');
+      await page.waitForFunction(() => {
+        const r = document.getElementById("map-title").getBoundingClientRect();
+        return r.top >= -40 && r.top < 200;
+      });
+      assert.ok(await page.locator('[data-testid="health-node-task"][data-state="running"]').count() >= 1);
+    },
+  },
+  {
+    name: "monitor: the zero-downtime check charts success and latency per version; practice mode refuses it with the reason",
+    query: "?scenario=monitor-rollout",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      const zd = page.locator('[data-testid="zero-downtime"]');
+      await zd.scrollIntoViewIfNeeded();
+      assert.equal(await page.isDisabled('[data-testid="zd-start"]'), true, "no URL yet");
+      await page.fill('[data-testid="zd-url"]', "http://shop-api-1234567890.us-east-1.elb.amazonaws.com/");
+      await page.focus('[data-testid="zd-rate"]');
+      for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+      assert.match(await zd.textContent(), /Requests per second: 10/);
+      await page.focus('[data-testid="zd-start"]');
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[data-testid="zero-downtime"][data-running="true"]');
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="zd-chart"]')?.dataset.points) >= 5, null, { timeout: 10000 });
+      assert.equal(await page.locator('[data-testid="zd-chart"] canvas').count(), 1);
+      assert.match(await zd.textContent(), /version 6/);
+      assert.match(await zd.textContent(), /version 7/);
+      await shot("monitor-zero-downtime");
+      await page.click('[data-testid="zd-stop"]');
+      await page.waitForSelector('[data-testid="zd-report"]');
+      assert.match(await page.textContent('[data-testid="zd-report"]'), /100\.0% answered; p95 latency \d+ ms; longest outage none/);
+      assert.match(await page.textContent('[data-testid="zd-report"]'), /Versions in order: 6 → 7/);
+      // In practice mode the backend refuses: its message and hint are shown.
+      await page.goto(page.url().replace(/\?.*$/, ""));
+      await page.waitForSelector('body[data-ready="true"]');
+      await openMonitor(page);
+      await page.fill('[data-testid="zd-url"]', "http://shop-api.example/");
+      await page.click('[data-testid="zd-start"]');
+      await page.waitForSelector('[data-testid="zero-downtime"] [data-testid="error-notice"][data-code="practice_unsupported"]');
+      assert.match(await page.textContent('[data-testid="zero-downtime"] [data-testid="error-notice"]'), /needs a real load balancer.*Connect with an AWS profile/s);
+    },
+  },
+  {
+    name: "monitor: a hidden window pauses the watch and says so; shown again it looks at once",
+    query: "?scenario=monitor-rollout&pace=manual",
+    async run(page) {
+      await openMonitor(page);
+      await waitForTasks(page, { "running/healthy": 3 });
+      const setHidden = (hidden) =>
+        page.evaluate((h) => {
+          Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+          Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }, hidden);
+      await setHidden(true);
+      await page.waitForSelector('[data-testid="monitor-activity"][data-activity="paused"]');
+      assert.match(await page.textContent('[data-testid="monitor-activity"]'), /Paused while the window is hidden/);
+      assert.equal(await page.locator('[data-testid="monitor-next"]').count(), 0, "no next look while hidden");
+      await setHidden(false);
+      await waitForTasks(page, { "running/healthy": 3, "provisioning/unknown": 3 });
+      assert.equal(await page.getAttribute('[data-testid="monitor-activity"]', "data-activity"), "moving");
+    },
+  },
+  {
+    name: "monitor benchmark: 200 tasks streaming every 200 ms and a 10-stage pipeline stay smooth",
+    query: "?scenario=monitor-bench",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      await page.waitForSelector('[data-testid="health-node-more"]', { timeout: 20000 });
+      await page.waitForSelector('[data-testid="monitor-pipeline"] [data-testid="pipeline-stage"]');
+      assert.equal(await page.locator('[data-testid="monitor-pipeline"] [data-testid="pipeline-stage"]').count(), 10);
+      const more = await page.locator('[data-testid="health-node-more"]').evaluateAll((els) => els.map((e) => Number(e.dataset.hidden)));
+      assert.deepEqual(more, [76, 76], "two revisions of 100 tasks, 24 drawn each");
+      assert.equal(await page.locator('[data-testid="health-node-task"]').count(), 48);
+      const layoutsBefore = Number(await page.getAttribute('[data-testid="health-map"]', "data-layouts"));
+      const frames = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const deltas = [];
+            let last = performance.now();
+            const end = last + 3000;
+            const tick = (t) => {
+              deltas.push(t - last);
+              last = t;
+              if (t < end) requestAnimationFrame(tick);
+              else resolve(deltas);
+            };
+            requestAnimationFrame(tick);
+          }),
+      );
+      const sorted = [...frames].sort((a, b) => a - b);
+      const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+      const median = pct(0.5);
+      const p95 = pct(0.95);
+      const layoutsAfter = Number(await page.getAttribute('[data-testid="health-map"]', "data-layouts"));
+      console.log(`     frames ${frames.length}, median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms; layouts during the run ${layoutsAfter - layoutsBefore}`);
+      assert.ok(p95 < 100, `p95 frame time ${p95.toFixed(1)} ms`);
+      assert.equal(layoutsAfter - layoutsBefore, 0, "state changes never lay the map out again");
+      // Opening a "+N more" lays it out once with all 100 tasks of that revision.
+      await page.click('[data-testid="health-node-more"] >> nth=0');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="health-node-task"]').length >= 100);
+      await shot("monitor-bench");
+    },
+  },
 ];
 
 tests.push(...monitorTests);
