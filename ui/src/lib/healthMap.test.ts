@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentInfo, ServiceHealth, TargetInfo, TaskInfo } from "./bindings";
-import { groupTasks, layoutMap, mapContent, placeNodes, revisionNumber, structureKey, targetsByIp, taskView } from "./healthMap";
+import { groupTasks, layoutMap, mapContent, placeNodes, reuseNodes, revisionNumber, structureKey, targetsByIp, taskView } from "./healthMap";
 
 const td = (rev: number) => `arn:aws:ecs:us-east-1:1:task-definition/shop:${rev}`;
 
@@ -106,5 +106,19 @@ describe("the health map", () => {
     expect(c.edges.map((e) => e.id)).toContain("image->primary");
     const nodes = placeNodes(c.items, pos);
     expect(nodes.find((n) => n.id === "task:a")).toMatchObject({ type: "health", selectable: true, draggable: false });
+  });
+
+  it("keeps the node objects whose look did not change, so only changed tasks are drawn again", () => {
+    const nodesOf = (bStatus: string) => {
+      const c = mapContent({ groups: groupTasks(health([task("a", 7, "RUNNING"), task("b", 7, bStatus)])), listener: "HTTP :80", loadBalancer: "shop", targetGroup: "shop-tg", image: null });
+      return placeNodes(c.items, layoutMap(c.items, c.edges));
+    };
+    const before = nodesOf("PENDING");
+    const after = reuseNodes(before, nodesOf("RUNNING"));
+    const same = (id: string) => after.find((n) => n.id === id) === before.find((n) => n.id === id);
+    expect(same("task:a")).toBe(true);
+    expect(same("internet")).toBe(true);
+    expect(same("task:b")).toBe(false);
+    expect(same("ctr:b:shop")).toBe(false);
   });
 });

@@ -272,3 +272,47 @@ export interface MapState {
 }
 
 export const MAP_STATE = Symbol("health-map-state");
+
+/** What a node shows, as text: a node whose signature is unchanged keeps its object, so Svelte
+ *  Flow and the node's component skip it. */
+export function nodeSignature(data: MapNodeData): string {
+  switch (data.kind) {
+    case "task": {
+      const v = data.view;
+      const t = v.task;
+      return `${v.tone}|${v.health}|${t.last_status}|${t.desired_status}|${t.health}|${v.target?.state}|${v.target?.reason}|${t.private_ip}|${t.stopped_reason}|${t.stop_code}|${t.containers.map((c) => `${c.last_status}/${c.health}/${c.exit_code}/${c.reason}`).join(",")}`;
+    }
+    case "container":
+      return `${data.tone}|${data.container.last_status}|${data.container.health}|${data.container.exit_code}|${data.container.reason}`;
+    case "group":
+    case "more": {
+      const g = data.group;
+      const d = g.deployment;
+      return `${g.total}|${g.hidden}|${g.expanded}|${JSON.stringify(g.hiddenByState)}|${d?.status}|${d?.rollout_state}|${d?.running}|${d?.pending}|${d?.desired}`;
+    }
+    case "image":
+      return `${data.image.repository}|${data.image.tag}|${data.image.digest}`;
+    default:
+      return `${data.label}|${data.detail}`;
+  }
+}
+
+/** The next nodes: new ones where what they show changed, the previous objects elsewhere. */
+export function reuseNodes(previous: readonly MapNode[], next: readonly MapNode[]): MapNode[] {
+  const before = new Map(previous.map((n) => [n.id, n]));
+  return next.map((n) => {
+    const p = before.get(n.id);
+    if (!p || p.position.x !== n.position.x || p.position.y !== n.position.y) return n;
+    if (nodeSignature(p.data) !== nodeSignature(n.data)) return p.selected ? { ...n, selected: true } : n;
+    return p;
+  });
+}
+
+/** The next edges, keeping the previous objects whose look (class) did not change. */
+export function reuseEdges(previous: readonly Edge[], next: readonly Edge[]): Edge[] {
+  const before = new Map(previous.map((e) => [e.id, e]));
+  return next.map((e) => {
+    const p = before.get(e.id);
+    return p && p.class === e.class && p.source === e.source && p.target === e.target ? p : e;
+  });
+}

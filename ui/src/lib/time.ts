@@ -9,10 +9,15 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60],
 ];
 
+// Making a formatter costs far more than using one, and live lists (step 6's events) format
+// dozens of times a second.
+const formatters = new Map<string, Intl.RelativeTimeFormat>();
+
 /** `thenMs` relative to `nowMs` in `locale`; under a minute reads "now". */
 export function relativeTime(thenMs: number, nowMs: number, locale: string): string {
   const seconds = Math.round((thenMs - nowMs) / 1000);
-  const fmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  let fmt = formatters.get(locale);
+  if (!fmt) formatters.set(locale, (fmt = new Intl.RelativeTimeFormat(locale, { numeric: "auto" })));
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return fmt.format(Math.trunc(seconds / size), unit);
   }
