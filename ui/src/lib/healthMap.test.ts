@@ -121,4 +121,19 @@ describe("the health map", () => {
     expect(same("task:b")).toBe(false);
     expect(same("ctr:b:shop")).toBe(false);
   });
+
+  it("stacks rows in the map's order: PRIMARY's tasks above the old revision's, each container beside its task", () => {
+    const h = health([task("o1", 6, "RUNNING"), task("o2", 6, "RUNNING"), task("n1", 7, "RUNNING"), task("n2", 7, "PENDING")]);
+    const c = mapContent({ groups: groupTasks(h), listener: "HTTP :80", loadBalancer: "shop", targetGroup: "shop-tg", image: { repository: "shop", tag: "1", digest: null } });
+    const pos = layoutMap(c.items, c.edges);
+    const y = (id: string) => pos.get(id)!.y;
+    expect(y("task:n1")).toBeLessThan(y("task:n2"));
+    expect(y("task:n2")).toBeLessThan(y("task:o1"));
+    expect(y(`group:${td(7)}`)).toBeLessThan(y(`group:${td(6)}`));
+    expect(y("ctr:n1:shop")).toBeGreaterThan(y("task:n1"));
+    expect(y("ctr:n1:shop")).toBeLessThan(y("task:n2"));
+    expect(y("image")).toBeLessThan(y("tg"));
+    const ys = c.items.filter((i) => i.data.kind === "task").map((i) => y(i.id));
+    expect(new Set(ys).size).toBe(ys.length);
+  });
 });

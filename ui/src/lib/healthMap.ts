@@ -233,7 +233,65 @@ export function layoutMap(items: readonly { id: string; data: MapNodeData }[], e
     const s = SIZE[i.data.kind];
     out.set(i.id, { x: Math.round(p.x - s.width / 2), y: Math.round(p.y - s.height / 2) });
   }
+  stackRows(items, out);
   return out;
+}
+
+const ROW_GAP = 10;
+
+/**
+ * dagre picks the columns; the rows follow the map's own order (PRIMARY's tasks on top, live
+ * before stopped), which dagre's crossing reduction would shuffle: tasks stack down their
+ * column, each container beside its task, each group centred on its tasks, and the path in
+ * (internet … target group) centred on the groups, with the image just above the target group.
+ */
+function stackRows(items: readonly { id: string; data: MapNodeData }[], pos: Map<string, { x: number; y: number }>): void {
+  let cursor = 0;
+  let groupTop = 0;
+  let groupId: string | null = null;
+  const groupSpans: [number, number][] = [];
+  const closeGroup = () => {
+    if (groupId === null) return;
+    const h = SIZE.group.height;
+    const bottom = Math.max(groupTop + h, cursor - ROW_GAP);
+    pos.get(groupId)!.y = Math.round((groupTop + bottom) / 2 - h / 2);
+    groupSpans.push([groupTop, bottom]);
+    cursor = Math.max(cursor, groupTop + h + ROW_GAP) + ROW_GAP * 2;
+  };
+  let taskTop = 0;
+  let containerCursor = 0;
+  for (const i of items) {
+    const k = i.data.kind;
+    if (k === "group") {
+      closeGroup();
+      groupId = i.id;
+      groupTop = cursor;
+    } else if (k === "task" || k === "more") {
+      cursor = Math.max(cursor, containerCursor);
+      taskTop = cursor;
+      pos.get(i.id)!.y = cursor;
+      containerCursor = cursor;
+      cursor += SIZE[k].height + ROW_GAP;
+    } else if (k === "container") {
+      pos.get(i.id)!.y = containerCursor + (containerCursor === taskTop ? Math.round((SIZE.task.height - SIZE.container.height) / 2) : 0);
+      containerCursor += SIZE.container.height + ROW_GAP + (containerCursor === taskTop ? Math.round((SIZE.task.height - SIZE.container.height) / 2) : 0);
+    }
+  }
+  cursor = Math.max(cursor, containerCursor);
+  closeGroup();
+  const top = groupSpans.length ? groupSpans[0]![0] : 0;
+  const bottom = groupSpans.length ? groupSpans[groupSpans.length - 1]![1] : 0;
+  const middle = (top + bottom) / 2;
+  for (const k of ["internet", "listener", "lb", "tg"] as const) {
+    const p = pos.get(k);
+    if (p) p.y = Math.round(middle - SIZE[k].height / 2);
+  }
+  const image = pos.get("image");
+  const tg = pos.get("tg");
+  if (image && tg) {
+    image.x = tg.x;
+    image.y = tg.y - SIZE.image.height - 36;
+  }
 }
 
 /** Svelte Flow nodes: positions from a layout, data from the latest look. */

@@ -225,6 +225,14 @@ function seed(scenario: string, spec: ProjectSpec): void {
       layers: known,
       images: [stored("sha256:c9a0b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0", ["v0.9.0"], 95_100_000, now - 12 * DAY, null)],
     });
+  } else if (scenario.startsWith("monitor")) {
+    // Step 6 shows the image the service runs beside its health map.
+    const [newest] = list as [MockBuild];
+    repositories.set(name, {
+      repository: makeRepository(name, spec.image, spec.app.name, now - 6 * DAY),
+      layers: new Set([...known, ...newest.layers.map((l) => l.id)]),
+      images: [stored(newest.digest, [newest.tag], newest.pushedSize, now - 2 * HOUR, null)],
+    });
   }
 }
 

@@ -1770,6 +1770,7 @@ export const monitorTests = [
       assert.equal(await page.getAttribute('[data-testid="monitor-activity"]', "data-activity"), "moving");
       await nextLook(page);
       await waitForTasks(page, { "running/healthy": 3, "running/initial": 3 });
+      assert.match(await page.textContent('[data-testid="health-node-image"]'), /shop-api:\w+/, "the image beside the map");
       await shot("monitor-rollout-starting");
       await nextLook(page);
       await waitForTasks(page, { "running/draining": 3, "running/healthy": 3 });
