@@ -19,7 +19,7 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "data")]
 pub enum MonitorEvent {
-    Update(MonitorUpdate),
+    Update(Box<MonitorUpdate>),
     Milestone(Milestone),
 }
 
@@ -62,7 +62,7 @@ pub async fn watch_service<R: Runtime>(
         state.visible.subscribe(),
         &op.token,
         |u| {
-            if let Err(e) = on_event.send(MonitorEvent::Update(u)) {
+            if let Err(e) = on_event.send(MonitorEvent::Update(Box::new(u))) {
                 tracing::debug!(error = %e, "monitor channel closed");
             }
         },
