@@ -1866,8 +1866,11 @@ export const monitorTests = [
       assert.ok(lum < 90, `task nodes are dark in the dark theme (${bg})`);
       await page.waitForSelector('[data-testid="milestone-toast"]');
       await shot("monitor-dark-vi");
-      await page.locator('[data-testid="diagnoses"]').scrollIntoViewIfNeeded();
-      await shot("monitor-dark-vi-diagnoses");
+      await page.evaluate(() => document.getElementById("map-title").scrollIntoView({ block: "start" }));
+      await page.click('[data-testid="milestone-toast"] button');
+      await shot("monitor-dark-vi-map");
+      await page.evaluate(() => document.querySelector('[data-testid="deployment-row"]').scrollIntoView({ block: "center" }));
+      await shot("monitor-dark-vi-deployments");
     },
   },
   {
