@@ -94,22 +94,27 @@ fn in_progress() -> Vec<Deployment> {
     )]
 }
 
+/// A stopped task: task id, stopped reason, stop code, the container's exit code and its reason.
+type Stopped = (
+    &'static str,
+    &'static str,
+    TaskStopCode,
+    Option<i32>,
+    Option<&'static str>,
+);
+/// A registered target: IP, port, state and (reason, description) when it is not healthy.
+type Target = (
+    &'static str,
+    i32,
+    TargetHealthStateEnum,
+    Option<(TargetHealthReasonEnum, &'static str)>,
+);
+
 struct Case {
     deployments: Vec<Deployment>,
     events: Vec<&'static str>,
-    stopped: Vec<(
-        &'static str,
-        &'static str,
-        TaskStopCode,
-        Option<i32>,
-        Option<&'static str>,
-    )>,
-    targets: Vec<(
-        &'static str,
-        i32,
-        TargetHealthStateEnum,
-        Option<(TargetHealthReasonEnum, &'static str)>,
-    )>,
+    stopped: Vec<Stopped>,
+    targets: Vec<Target>,
 }
 
 fn rules(c: Case) -> Vec<Rule> {
