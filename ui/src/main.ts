@@ -1,6 +1,10 @@
 import { mount } from "svelte";
 import "./app.css";
 import { guessLanguage, setupI18n } from "./lib/i18n";
+import { repairNavigatorLocale } from "./lib/navigatorLocale";
+
+// Before any library reads it: LANG=C gives the webview a navigator.language Intl refuses.
+repairNavigatorLocale();
 
 async function boot() {
   // Mock mode (Playwright): a mocked backend answers through Tauri's own mock IPC layer, so

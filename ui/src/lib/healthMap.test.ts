@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentInfo, ServiceHealth, TargetInfo, TaskInfo } from "./bindings";
-import { groupTasks, layoutMap, mapContent, placeNodes, reuseNodes, revisionNumber, structureKey, targetsByIp, taskView } from "./healthMap";
+import { containerTone, groupTasks, layoutMap, mapContent, placeNodes, reuseNodes, revisionNumber, structureKey, targetsByIp, taskView } from "./healthMap";
 
 const td = (rev: number) => `arn:aws:ecs:us-east-1:1:task-definition/shop:${rev}`;
 
@@ -69,6 +69,17 @@ describe("the health map", () => {
     expect(taskView(task("s", 6, "STOPPED", { stop_code: "ServiceSchedulerInitiated", stopped_reason: "Scaling activity initiated by (deployment ecs-svc/7)" }), none).tone).toBe("idle");
   });
 
+  it("colours a container by its health check first, then its status", () => {
+    const c = (last_status: string, health: string | null, exit_code: number | null = null) => ({ name: "web", last_status, health, exit_code, reason: null });
+    expect(containerTone(c("", "HEALTHY"))).toBe("ok");
+    expect(containerTone(c("PENDING", "HEALTHY"))).toBe("ok");
+    expect(containerTone(c("RUNNING", null))).toBe("ok");
+    expect(containerTone(c("RUNNING", "UNKNOWN"))).toBe("warn");
+    expect(containerTone(c("PENDING", null))).toBe("warn");
+    expect(containerTone(c("RUNNING", "UNHEALTHY"))).toBe("fail");
+    expect(containerTone(c("STOPPED", null, 137))).toBe("fail");
+    expect(containerTone(c("STOPPED", null, 0))).toBe("idle");
+  });
   it("groups tasks by task definition, PRIMARY first, live tasks before stopped ones", () => {
     const h = health([task("z", 6, "RUNNING"), task("b", 7, "STOPPED"), task("a", 7, "RUNNING"), task("c", 7, "PENDING")]);
     const groups = groupTasks(h);

@@ -71,7 +71,9 @@ export function taskView(t: TaskInfo, targets: Map<string, TargetInfo>): TaskVie
 export function containerTone(c: ContainerInfo): NodeTone {
   if (c.health === "UNHEALTHY" || (c.last_status === "STOPPED" && c.exit_code !== 0)) return "fail";
   if (c.last_status === "STOPPED") return "idle";
-  if (c.last_status === "RUNNING" && c.health !== "UNKNOWN") return "ok";
+  // A passing health check means the container runs, whatever lastStatus says (moto and some
+  // agents leave it empty or behind).
+  if (c.health === "HEALTHY" || (c.last_status === "RUNNING" && c.health !== "UNKNOWN")) return "ok";
   return "warn";
 }
 
