@@ -15,8 +15,9 @@ export function repairedTag(raw: string | undefined | null): string | null {
       // fall through: try the POSIX shape (ll_CC.charset@modifier) before giving up
     }
     const posix = /^([a-zA-Z]{2,3})(?:[_-]([a-zA-Z]{2}|\d{3}))?(?:[.@].*)?$/.exec(raw);
-    if (posix) {
-      const tag = posix[2] ? `${posix[1].toLowerCase()}-${posix[2].toUpperCase()}` : posix[1].toLowerCase();
+    if (posix?.[1]) {
+      const language = posix[1].toLowerCase();
+      const tag = posix[2] ? `${language}-${posix[2].toUpperCase()}` : language;
       try {
         Intl.getCanonicalLocales(tag);
         return tag;
