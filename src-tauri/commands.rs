@@ -51,4 +51,5 @@ pub const COMMAND_NAMES: &[&str] = &[
     "watch_service",
     "set_window_visible",
     "zero_downtime_check",
+    "service_metrics",
 ];

@@ -21,6 +21,7 @@ use slipway_core::health::{
     ContainerInfo, DeploymentInfo, ServiceEvent, ServiceHealth, TargetInfo, TaskInfo,
 };
 use slipway_core::lint::{Finding, Fix, Severity, TextEdit};
+use slipway_core::metrics::{MetricSeries, MissingReason, ServiceMetrics};
 use slipway_core::plan::{Action, FieldChange, Plan, PlanStep, ResourceKind};
 use slipway_core::project::ProjectSummary;
 use slipway_core::settings::{Language, Settings, Theme};
@@ -396,6 +397,11 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             ],
             DowntimeReport::name(cfg),
         ),
+        sig(
+            "service_metrics",
+            vec![("path", String::name(cfg))],
+            ServiceMetrics::name(cfg),
+        ),
     ]
 }
 
@@ -522,6 +528,9 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         MonitorEvent::decl(cfg),
         ProbeSample::decl(cfg),
         DowntimeReport::decl(cfg),
+        MetricSeries::decl(cfg),
+        MissingReason::decl(cfg),
+        ServiceMetrics::decl(cfg),
     ]
 }
 

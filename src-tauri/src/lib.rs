@@ -108,6 +108,7 @@ pub fn builder<R: Runtime>(
             commands::monitor::watch_service,
             commands::monitor::set_window_visible,
             commands::monitor::zero_downtime_check,
+            commands::monitor::service_metrics,
         ]))
 }
 

@@ -28,6 +28,9 @@ pub struct AppState {
     pub local_runs: Mutex<HashMap<String, String>>,
     /// Whether the window is shown: watching pauses (no AWS call) while it is hidden.
     pub visible: tokio::sync::watch::Sender<bool>,
+    /// The state each pipeline run had at its last look (`pipeline/run` → state), so a run
+    /// that ends while followed raises one desktop notification.
+    pub run_states: Mutex<HashMap<String, slipway_engine::pipeline::view::NodeState>>,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
             logins: slipway_engine::push::LoginCache::default(),
             local_runs: Mutex::new(HashMap::new()),
             visible: tokio::sync::watch::Sender::new(true),
+            run_states: Mutex::new(HashMap::new()),
         }
     }
 

@@ -367,6 +367,11 @@ clients!(
     ),
     (iam, aws_sdk_iam, "An IAM client that journals its calls."),
     (
+        cloudwatch,
+        aws_sdk_cloudwatch,
+        "A CloudWatch (metrics) client that journals its calls."
+    ),
+    (
         logs,
         aws_sdk_cloudwatchlogs,
         "A CloudWatch Logs client that journals its calls."

@@ -9,6 +9,7 @@ pub mod ecs;
 pub mod error;
 pub mod health;
 pub mod journal;
+pub mod metrics;
 pub mod practice;
 pub mod profiles;
 pub mod resources;

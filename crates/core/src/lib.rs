@@ -19,6 +19,7 @@ pub mod gitignore;
 pub mod health;
 pub mod journal;
 pub mod lint;
+pub mod metrics;
 pub mod names;
 pub mod plan;
 pub mod project;

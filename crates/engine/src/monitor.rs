@@ -281,3 +281,46 @@ pub async fn zero_downtime_check(
     }
     DowntimeReport::of(samples)
 }
+
+/// The chart window: the last hour at one-minute resolution (CloudWatch keeps one-minute data
+/// for 15 days; ECS and ALB publish at one minute).
+pub const METRICS_WINDOW_MS: i64 = 60 * 60 * 1000;
+pub const METRICS_PERIOD_S: i32 = 60;
+
+/// The service's charts over the hour before `now_ms`: CPU and memory (AWS/ECS), and when it
+/// has a load balancer, requests, 5xx and p95 response time (AWS/ApplicationELB). Two calls:
+/// DescribeTargetGroups (for the load balancer) and GetMetricData. In practice mode none: the
+/// emulator cannot answer CloudWatch's RPC v2 CBOR protocol, and the charts say so.
+pub async fn service_metrics(
+    conn: &Connection,
+    target: &ServiceRef,
+    now_ms: i64,
+) -> Result<slipway_core::metrics::ServiceMetrics, ErrorBody> {
+    let to = now_ms - now_ms.rem_euclid(60_000);
+    if conn.practice {
+        return Ok(slipway_core::metrics::ServiceMetrics::practice(
+            to - METRICS_WINDOW_MS,
+            to,
+            METRICS_PERIOD_S,
+        ));
+    }
+    let load_balancer = match &target.target_group {
+        Some(tg) => slipway_aws::metrics::load_balancer_of(conn, tg).await?,
+        None => None,
+    };
+    // Whole minutes (above), so a refresh within the same minute asks for the same points.
+    let asked = slipway_core::metrics::queries(
+        &target.cluster,
+        &target.service,
+        load_balancer.as_deref(),
+        target.target_group.as_deref(),
+    );
+    Ok(slipway_aws::metrics::service_metrics(
+        conn,
+        &asked,
+        to - METRICS_WINDOW_MS,
+        to,
+        METRICS_PERIOD_S,
+    )
+    .await?)
+}

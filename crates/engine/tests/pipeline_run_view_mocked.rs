@@ -437,6 +437,13 @@ async fn a_run_that_succeeds_is_drawn_in_progress_then_done() {
     let conn = connection(&[&decl, &exec, &list, &acts, &st, &b]);
     let v = view::run_view(&conn, &spec(), Some(RUN)).await.unwrap();
     assert_eq!(v.state, NodeState::Succeeded);
+    // The look before saw it in progress: that is worth a notification; a run first seen done is not.
+    assert_eq!(
+        view::run_milestone(Some(NodeState::InProgress), &v),
+        Some(view::RunMilestone::Succeeded { run: RUN.into() })
+    );
+    assert_eq!(view::run_milestone(None, &v), None);
+    assert_eq!(view::run_milestone(Some(NodeState::Succeeded), &v), None);
     assert!(!v.stoppable);
     assert_eq!(v.run.duration_ms, Some(95_000));
     assert!(v.stages.iter().all(|s| s.state == NodeState::Succeeded));
@@ -537,6 +544,13 @@ async fn a_run_that_fails_in_build_names_the_phase_and_shows_the_last_log_lines(
         ]
     );
     assert_eq!(v.retryable_stage.as_deref(), Some("Build"));
+    assert_eq!(
+        view::run_milestone(Some(NodeState::InProgress), &v),
+        Some(view::RunMilestone::Failed {
+            run: RUN.into(),
+            why: Some("The build failed in its BUILD phase.".into())
+        })
+    );
     let f = v.failure.expect("the failure is explained");
     assert_eq!(f.kind, FailureKind::BuildPhase);
     assert_eq!(
@@ -545,6 +559,17 @@ async fn a_run_that_fails_in_build_names_the_phase_and_shows_the_last_log_lines(
         "the first failed phase, not a later one"
     );
     assert_eq!(f.title, "The build failed in its BUILD phase.");
+    // What the UI translates: the key and the values its texts name.
+    assert_eq!(f.key, "build");
+    assert_eq!(f.params.get("phase").map(String::as_str), Some("BUILD"));
+    assert_eq!(f.params.get("stage").map(String::as_str), Some("Build"));
+    assert!(
+        f.params
+            .get("message")
+            .is_some_and(|m| m.contains("docker build")),
+        "{:?}",
+        f.params
+    );
     assert!(f.explanation.contains("docker build"), "{}", f.explanation);
     assert!(f.hint.contains("slipway build"), "{}", f.hint);
     assert_eq!(f.log_tail.len(), 6);
@@ -645,6 +670,8 @@ async fn a_run_that_fails_in_deploy_explains_the_circuit_breaker_rollback() {
     assert_eq!(deploy.build, None, "an ECS action has no build");
     let f = v.failure.expect("the failure is explained");
     assert_eq!(f.kind, FailureKind::CircuitBreaker);
+    assert_eq!(f.key, "circuit_breaker");
+    assert_eq!(f.params.get("serving").map(String::as_str), Some("shop:6"));
     assert_eq!((f.stage.as_str(), f.action.as_str()), ("Deploy", "Deploy"));
     assert!(
         f.explanation.contains("went back to shop:6"),
@@ -693,6 +720,8 @@ async fn a_deploy_that_names_another_container_is_explained_as_the_mismatch() {
     let v = view::run_view(&conn, &spec(), Some(RUN)).await.unwrap();
     let f = v.failure.unwrap();
     assert_eq!(f.kind, FailureKind::ContainerName);
+    assert_eq!(f.key, "container_name");
+    assert_eq!(f.params.get("container").map(String::as_str), Some("shop"));
     assert!(f.hint.contains("\"name\":\"shop\""), "{}", f.hint);
     // No stage state for this run from AWS: derived from the actions.
     assert_eq!(v.stages[2].state, NodeState::Failed);

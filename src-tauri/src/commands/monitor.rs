@@ -5,6 +5,7 @@
 use crate::state::AppState;
 use serde::Serialize;
 use slipway_core::diagnose::Expectations;
+use slipway_core::metrics::ServiceMetrics;
 use slipway_core::project::resolve_project_dir;
 use slipway_core::{ErrorBody, ErrorCode};
 use slipway_engine::deploy;
@@ -75,6 +76,23 @@ pub async fn watch_service<R: Runtime>(
     )
     .await;
     Ok(())
+}
+
+/// The service's charts over the last hour (CloudWatch: CPU, memory, requests, 5xx, response
+/// time). Two AWS calls; the UI asks once a minute while the Monitor is open and visible.
+#[tauri::command]
+pub async fn service_metrics(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ServiceMetrics, ErrorBody> {
+    let spec = load_spec(&resolve_project_dir(&path)?)?;
+    let conn = state.aws().await?;
+    let target = deploy::service_ref(&conn, &spec).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    monitor::service_metrics(&conn, &target, now).await
 }
 
 /// The window was shown or hidden: watching pauses while it is hidden.

@@ -16,7 +16,8 @@ use slipway_engine::pipeline::view::{self, LogPage, RunView};
 use slipway_engine::pipeline::{self as engine, PipelineOutcome};
 use slipway_engine::project::load_spec;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_notification::NotificationExt;
 use ts_rs::TS;
 
 /// The buildspec as the Pipeline step shows it.
@@ -215,16 +216,54 @@ pub async fn start_pipeline_run(
     runs::start(&conn, &spec).await
 }
 
-/// One run drawn (the latest when `run` is null).
+/// One run drawn (the latest when `run` is null). A run that ended since the previous look
+/// raises a desktop notification (succeeded, failed with why, stopped).
 #[tauri::command]
-pub async fn pipeline_run(
+pub async fn pipeline_run<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     path: String,
     run: Option<String>,
 ) -> Result<RunView, ErrorBody> {
     let spec = load_spec(&resolve_project_dir(&path)?)?;
     let conn = state.aws().await?;
-    view::run_view(&conn, &spec, run.as_deref()).await
+    let v = view::run_view(&conn, &spec, run.as_deref()).await?;
+    let key = format!("{}/{}", v.pipeline, v.run.id);
+    let before = state
+        .run_states
+        .lock()
+        .map(|mut m| m.insert(key, v.state))
+        .unwrap_or(None);
+    if let Some(m) = view::run_milestone(before, &v) {
+        notify_run(&app, &v.pipeline, &m);
+    }
+    Ok(v)
+}
+
+/// A desktop notification for a run that ended while it was followed.
+fn notify_run<R: Runtime>(app: &AppHandle<R>, pipeline: &str, m: &view::RunMilestone) {
+    let short = |run: &str| run.chars().take(8).collect::<String>();
+    let (title, body) = match m {
+        view::RunMilestone::Succeeded { run } => (
+            format!("{pipeline}: run succeeded"),
+            format!("Run {} deployed.", short(run)),
+        ),
+        view::RunMilestone::Failed { run, why } => (
+            format!("{pipeline}: run failed"),
+            format!(
+                "Run {}: {} Open Slipway to see why.",
+                short(run),
+                why.as_deref().unwrap_or("an action failed.")
+            ),
+        ),
+        view::RunMilestone::Stopped { run } => (
+            format!("{pipeline}: run stopped"),
+            format!("Run {} was stopped.", short(run)),
+        ),
+    };
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::debug!(error = %e, "notification not shown");
+    }
 }
 
 #[tauri::command]

@@ -939,7 +939,18 @@ phase: string | null,
 /**
  * The last lines of the build's log.
  */
-log_tail: Array<string>, deploy: DeployFacts | null, };
+log_tail: Array<string>, deploy: DeployFacts | null, 
+/**
+ * Which explanation this is, for the UI's catalogues (`pipeline.failure.k.<key>`): `pass_role`,
+ * `approval`, `source_branch`, `source_connection`, `source_missing`, `build`,
+ * `container_name`, `circuit_breaker`, `deploy`, `other`. The English fields above are
+ * what the CLI prints and the UI's fallback.
+ */
+key: string, 
+/**
+ * The values the texts name (`stage`, `action`, `phase`, `message`, `container`, `serving`).
+ */
+params: { [key in string]: string }, };
 
 export type RunView = { pipeline: string, run: PipelineRun, state: NodeState, 
 /**
@@ -1039,6 +1050,40 @@ versions: Array<string>,
  */
 longest_outage_ms: number, };
 
+export type MetricSeries = { 
+/**
+ * `cpu`, `memory`, `requests`, `http_5xx` or `latency`.
+ */
+id: string, 
+/**
+ * CloudWatch's namespace and metric name, for the tooltip ("AWS/ECS CPUUtilization").
+ */
+metric: string, 
+/**
+ * `Average`, `Sum`, `p95`…
+ */
+stat: string, 
+/**
+ * `Percent`, `Count` or `Seconds`.
+ */
+unit: string, 
+/**
+ * Milliseconds since the epoch, ascending.
+ */
+times_ms: number[], values: Array<number>, };
+
+export type MissingReason = "no_load_balancer" | "no_data" | "practice";
+
+export type ServiceMetrics = { from_ms: number, to_ms: number, period_s: number, 
+/**
+ * In chart order: cpu, memory, requests, http_5xx, latency (those that could be asked).
+ */
+series: Array<MetricSeries>, 
+/**
+ * Charts without a line, by id, and why.
+ */
+missing: Array<[string, MissingReason]>, };
+
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
 export function getSettings(): Promise<Settings> { return invoke("get_settings"); }
@@ -1090,4 +1135,5 @@ export function buildLog(group: string, stream: string, token: string | null): P
 export function watchService(path: string, operation: string, onEvent: Channel<MonitorEvent>): Promise<null> { return invoke("watch_service", { path, operation, onEvent }); }
 export function setWindowVisible(visible: boolean): Promise<null> { return invoke("set_window_visible", { visible }); }
 export function zeroDowntimeCheck(path: string, url: string, rate: number, operation: string, onSample: Channel<ProbeSample>): Promise<DowntimeReport> { return invoke("zero_downtime_check", { path, url, rate, operation, onSample }); }
+export function serviceMetrics(path: string): Promise<ServiceMetrics> { return invoke("service_metrics", { path }); }
 export { Channel };

@@ -968,6 +968,8 @@ function failureOf(run: MockRun, spec: ProjectSpec, pl: Played): Failure | null 
       phase: null,
       log_tail: [],
       deploy: null,
+      key: "source_connection",
+      params: { stage: "Source", action: "Source" },
     };
   }
   if (seg.kind === "build") {
@@ -983,6 +985,8 @@ function failureOf(run: MockRun, spec: ProjectSpec, pl: Played): Failure | null 
       phase: "BUILD",
       log_tail: buildTail(run.startedAt + seg.end - 400),
       deploy: null,
+      key: "build",
+      params: { stage: "Build", action: "Build", phase: "BUILD", message: "COMMAND_EXECUTION_ERROR: Error while executing command: npm run build --prefix static. Reason: exit status 1" },
     };
   }
   return {
@@ -995,6 +999,8 @@ function failureOf(run: MockRun, spec: ProjectSpec, pl: Played): Failure | null 
     aws_message: failureMessage(seg),
     phase: null,
     log_tail: [],
+    key: "circuit_breaker",
+    params: { stage: "Deploy", action: "Deploy", serving: `${app}:6` },
     deploy: {
       failed_task_definition: `${app}:7`,
       failed_reason: "ECS deployment circuit breaker: tasks failed to start.",

@@ -205,6 +205,13 @@ pub struct Failure {
     /// The last lines of the build's log.
     pub log_tail: Vec<String>,
     pub deploy: Option<DeployFacts>,
+    /// Which explanation this is, for the UI's catalogues (`pipeline.failure.k.<key>`): `pass_role`,
+    /// `approval`, `source_branch`, `source_connection`, `source_missing`, `build`,
+    /// `container_name`, `circuit_breaker`, `deploy`, `other`. The English fields above are
+    /// what the CLI prints and the UI's fallback.
+    pub key: String,
+    /// The values the texts name (`stage`, `action`, `phase`, `message`, `container`, `serving`).
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 /// One run, drawn.
@@ -727,9 +734,15 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
         phase: None,
         log_tail: Vec::new(),
         deploy: None,
+        key: "other".into(),
+        params: [("stage", &s.name), ("action", &a.name)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
     };
     if lower.contains("iam:passrole") {
         f.kind = FailureKind::PassRole;
+        f.key = "pass_role".into();
         f.title = "AWS refused to let the pipeline hand a role to ECS (iam:PassRole).".into();
         f.explanation = "The pipeline's role may pass only the task's roles that Slipway created. The task definition now names another role, or the pipeline role's policy was changed.".into();
         f.hint = "Apply the pipeline again to restore the pipeline role's policy; if the task definition should use another role, add it to the service settings and apply the service first.".into();
@@ -738,6 +751,7 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
     match a.kind {
         ActionKind::Approval => {
             f.kind = FailureKind::Approval;
+            f.key = "approval".into();
             f.title = "The approval was rejected.".into();
             f.explanation = "Someone rejected the manual approval, so the deploy did not run. The service still runs the previous version.".into();
             f.hint =
@@ -746,6 +760,14 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
         ActionKind::Source => {
             f.kind = FailureKind::Source;
             f.title = "The pipeline could not read the source.".into();
+            f.key = if lower.contains("branch") {
+                "source_branch"
+            } else if lower.contains("connection") {
+                "source_connection"
+            } else {
+                "source_missing"
+            }
+            .into();
             f.explanation = if lower.contains("branch") {
                 "The branch the pipeline watches does not exist in the repository (or was renamed)."
                     .into()
@@ -759,6 +781,7 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
         }
         ActionKind::Build | ActionKind::Test => {
             f.kind = FailureKind::BuildPhase;
+            f.key = "build".into();
             let build = a.build.as_ref();
             let failed = build.and_then(|b| b.phases.iter().find(|p| p.state == NodeState::Failed));
             let phase = failed.map(|p| p.name.clone());
@@ -772,6 +795,12 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
                 None => what.into(),
             };
             f.hint = todo.into();
+            if let Some(p) = &phase {
+                f.params.insert("phase".into(), p.clone());
+            }
+            if let Some(m) = failed.and_then(|p| p.message.clone()) {
+                f.params.insert("message".into(), m);
+            }
             f.phase = phase;
             if let Some(b) = build {
                 if let (Some(g), Some(st)) = (&b.log_group, &b.log_stream) {
@@ -786,6 +815,8 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
                     && (lower.contains("not found") || lower.contains("does not match"))
             {
                 f.kind = FailureKind::ContainerName;
+                f.key = "container_name".into();
+                f.params.insert("container".into(), container.clone());
                 f.title =
                     "imagedefinitions.json names a container the task definition does not have."
                         .into();
@@ -801,6 +832,13 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
                     });
                 if breaker {
                     f.kind = FailureKind::CircuitBreaker;
+                    f.key = "circuit_breaker".into();
+                    if let Some(td) = facts
+                        .as_ref()
+                        .and_then(|d| d.serving_task_definition.clone())
+                    {
+                        f.params.insert("serving".into(), td);
+                    }
                     f.title =
                         "The new version never became healthy, so ECS rolled the service back."
                             .into();
@@ -811,6 +849,7 @@ async fn explain(conn: &Connection, spec: &ProjectSpec, s: &StageView, a: &Actio
                     f.hint = "Open the service's rollout (step 4) and read why the tasks stopped: a crash at start (the app's log), a wrong port, or a health path that does not answer 200. Fix it, then start a new run.".into();
                 } else {
                     f.kind = FailureKind::Deploy;
+                    f.key = "deploy".into();
                     f.title = "The deploy to ECS failed.".into();
                     f.explanation = "CodePipeline could not finish the ECS deployment in time or ECS refused it.".into();
                     f.hint = "Open the service's rollout (step 4) for the tasks and events; AWS's message is below.".into();
@@ -936,4 +975,39 @@ fn unsupported(op: &str) -> ErrorBody {
         format!("The practice emulator does not implement {op}: its runs end at once, so there is nothing to stop or retry."),
         "Use an AWS profile to stop or retry real runs.",
     )
+}
+
+/// What a run's change between two looks means for a person who is not looking (a desktop
+/// notification): a run that was going on ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunMilestone {
+    Succeeded {
+        run: String,
+    },
+    /// With the failure's one-line title when the run was explained.
+    Failed {
+        run: String,
+        why: Option<String>,
+    },
+    Stopped {
+        run: String,
+    },
+}
+
+/// The milestone between the state a run had at the previous look (`before`) and `now`; none
+/// for a run first seen already ended (nothing happened while the person looked).
+pub fn run_milestone(before: Option<NodeState>, now: &RunView) -> Option<RunMilestone> {
+    if before != Some(NodeState::InProgress) && before != Some(NodeState::Stopping) {
+        return None;
+    }
+    let run = now.run.id.clone();
+    match now.state {
+        NodeState::Succeeded => Some(RunMilestone::Succeeded { run }),
+        NodeState::Failed => Some(RunMilestone::Failed {
+            run,
+            why: now.failure.as_ref().map(|f| f.title.clone()),
+        }),
+        NodeState::Stopped => Some(RunMilestone::Stopped { run }),
+        _ => None,
+    }
 }
