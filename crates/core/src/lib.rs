@@ -18,6 +18,7 @@ pub mod generate;
 pub mod gitignore;
 pub mod health;
 pub mod journal;
+pub mod labs;
 pub mod lint;
 pub mod metrics;
 pub mod names;

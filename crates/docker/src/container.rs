@@ -416,16 +416,24 @@ pub async fn smoke_test(
     }
 }
 
-/// Stops (10 s grace) and removes a container; one that is already gone is fine.
+/// Seconds a container gets to stop on SIGTERM before the engine kills it.
+pub const STOP_GRACE_SECS: i32 = 5;
+
+/// Stops (5 s grace) and removes a container; one that is already gone is fine.
 pub async fn stop_and_remove(docker: &Docker, id: &str) -> Result<(), DockerError> {
+    // The grace period stays under the client's request timeout (10 s): an app that ignores
+    // SIGTERM (a server running as PID 1 without a handler, which is common) is then killed by
+    // the engine instead of the request timing out with the container still running.
     let stop = bollard::query_parameters::StopContainerOptionsBuilder::default()
-        .t(10)
+        .t(STOP_GRACE_SECS)
         .build();
     match docker.stop_container(id, Some(stop)).await {
         Ok(()) => {}
         Err(bollard::errors::Error::DockerResponseServerError {
             status_code: 404, ..
         }) => return Ok(()),
+        // Still stopping when the request gave up: the forced removal below kills it.
+        Err(bollard::errors::Error::RequestTimeoutError) => {}
         Err(e) => return Err(DockerError::Engine(e)),
     }
     let rm = RemoveContainerOptionsBuilder::default().force(true).build();

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod deploy;
 pub mod doctor;
+pub mod labs;
 pub mod local;
 pub mod monitor;
 pub mod pipeline;

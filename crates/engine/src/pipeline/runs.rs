@@ -63,7 +63,7 @@ pub struct PipelineStatus {
     pub stages_unavailable: Option<ErrorBody>,
 }
 
-pub(crate) fn name_of(conn: &Connection, spec: &ProjectSpec) -> String {
+pub fn name_of(conn: &Connection, spec: &ProjectSpec) -> String {
     // The pipeline is named after the app; the account and region only matter for the bucket.
     PipelineNames::for_app(&spec.app.name, "", &conn.region).pipeline
 }
