@@ -52,4 +52,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "set_window_visible",
     "zero_downtime_check",
     "service_metrics",
+    "list_labs",
+    "lab_progress",
+    "check_lab_step",
+    "aws_cli_history",
 ];

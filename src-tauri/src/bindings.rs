@@ -5,9 +5,11 @@
 use crate::commands::app::AppInfo;
 use crate::commands::build::BuildForm;
 use crate::commands::dockerfile::InitForm;
+use crate::commands::labs::StepCheck;
 use crate::commands::monitor::MonitorEvent;
 use crate::commands::pipeline::{BuildspecInfo, PipelineDestroyOutcome, PipelinePlan};
 use crate::commands::service::{DestroyOutcome, DestroyPlan, ServicePlan};
+use slipway_core::awscli::CliCommand;
 use slipway_core::build::BuildEvent;
 use slipway_core::buildspec::BuildspecSummary;
 use slipway_core::connection::{ConnectionInfo, ProfileKind, ProfileSummary};
@@ -19,6 +21,9 @@ use slipway_core::ecr::{EcrImage, Repository, ScanFinding, ScanReport};
 use slipway_core::generate::GenerateOptions;
 use slipway_core::health::{
     ContainerInfo, DeploymentInfo, ServiceEvent, ServiceHealth, TargetInfo, TaskInfo,
+};
+use slipway_core::labs::{
+    Check, CheckResult, Choice, Concept, Lab, LabKind, LabStatus, LabStep, Text,
 };
 use slipway_core::lint::{Finding, Fix, Severity, TextEdit};
 use slipway_core::metrics::{MetricSeries, MissingReason, ServiceMetrics};
@@ -402,6 +407,27 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             vec![("path", String::name(cfg))],
             ServiceMetrics::name(cfg),
         ),
+        sig("list_labs", vec![], format!("Array<{}>", Lab::name(cfg))),
+        sig(
+            "lab_progress",
+            vec![("path", String::name(cfg)), ("lab", String::name(cfg))],
+            format!("Array<{}>", StepCheck::name(cfg)),
+        ),
+        sig(
+            "check_lab_step",
+            vec![
+                ("path", String::name(cfg)),
+                ("lab", String::name(cfg)),
+                ("step", String::name(cfg)),
+                ("answer", Option::<u32>::name(cfg)),
+            ],
+            CheckResult::name(cfg),
+        ),
+        sig(
+            "aws_cli_history",
+            vec![("limit", u32::name(cfg))],
+            format!("Array<{}>", CliCommand::name(cfg)),
+        ),
     ]
 }
 
@@ -531,6 +557,17 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         MetricSeries::decl(cfg),
         MissingReason::decl(cfg),
         ServiceMetrics::decl(cfg),
+        Text::decl(cfg),
+        LabKind::decl(cfg),
+        Choice::decl(cfg),
+        Check::decl(cfg),
+        LabStep::decl(cfg),
+        Concept::decl(cfg),
+        Lab::decl(cfg),
+        LabStatus::decl(cfg),
+        CheckResult::decl(cfg),
+        StepCheck::decl(cfg),
+        CliCommand::decl(cfg),
     ]
 }
 

@@ -109,6 +109,10 @@ pub fn builder<R: Runtime>(
             commands::monitor::set_window_visible,
             commands::monitor::zero_downtime_check,
             commands::monitor::service_metrics,
+            commands::labs::list_labs,
+            commands::labs::lab_progress,
+            commands::labs::check_lab_step,
+            commands::labs::aws_cli_history,
         ]))
 }
 

@@ -5,6 +5,7 @@
 //! 2 bad usage or input; 3 the environment is not usable (store, config files).
 
 mod export;
+mod lab;
 mod local;
 mod output;
 mod pipeline;
@@ -211,6 +212,46 @@ enum Command {
     /// Write the project's service for another deployment tool (offline: slipway.toml only).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The study group's labs: list them, check a project against one, print what Slipway did
+    /// as AWS CLI commands.
+    #[command(subcommand)]
+    Lab(LabCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum LabCommand {
+    /// The built-in labs.
+    List {
+        /// vi or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Runs a lab's checks (or one step's) against the project's real state.
+    Check {
+        /// The lab's id (see `slipway lab list`).
+        lab: String,
+        /// The project folder (with slipway.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only this step.
+        #[arg(long)]
+        step: Option<String>,
+        /// The answer (0-based) to the step's question.
+        #[arg(long, requires = "step")]
+        answer: Option<u32>,
+        /// vi or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// The AWS calls that changed something, oldest first, as AWS CLI commands.
+    Commands {
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Also the calls that only read.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -631,6 +672,24 @@ async fn run(cli: Cli) -> Outcome {
         },
         Command::Watch { dir } => match service_ctx(&cli.json, data.clone(), &request) {
             Ok(ctx) => service::watch(&ctx, &dir).await,
+            Err(e) => output::error(cli.json, &e, Outcome::Environment),
+        },
+        Command::Lab(LabCommand::List { lang }) => lab::list(cli.json, &lang),
+        Command::Lab(command) => match service_ctx(&cli.json, data.clone(), &request) {
+            Ok(ctx) => match command {
+                LabCommand::Check {
+                    lab,
+                    dir,
+                    step,
+                    answer,
+                    lang,
+                } => lab::check(&ctx, &dir, &lab, step.as_deref(), answer, &lang).await,
+                LabCommand::Commands { limit, all } => {
+                    let region = request.region.clone().unwrap_or_else(|| "us-east-1".into());
+                    lab::commands(&ctx, limit, all, &region)
+                }
+                LabCommand::List { .. } => Outcome::BadInput,
+            },
             Err(e) => output::error(cli.json, &e, Outcome::Environment),
         },
         Command::Export(ExportCommand::Cloudformation { dir, image, output }) => {

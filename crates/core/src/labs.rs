@@ -306,7 +306,7 @@ pub fn find(id: &str) -> Option<Lab> {
 /// A check's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
+pub enum LabStatus {
     Pass,
     Fail,
     /// Not done yet (the thing does not exist); not an error.
@@ -316,7 +316,7 @@ pub enum CheckStatus {
 /// What a check saw: the verdict, one line on it, and the facts it read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CheckResult {
-    pub status: CheckStatus,
+    pub status: LabStatus,
     /// One line in English (the UI words it from `status` and `evidence`).
     pub summary: String,
     /// (what, value) pairs: "Repository" → "shop", "Tasks running" → "2 of 2".
@@ -326,7 +326,7 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    pub fn new(status: CheckStatus, summary: impl Into<String>, at_ms: i64) -> Self {
+    pub fn new(status: LabStatus, summary: impl Into<String>, at_ms: i64) -> Self {
         CheckResult {
             status,
             summary: summary.into(),

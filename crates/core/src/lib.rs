@@ -2,6 +2,7 @@
 //! neither Tauri nor an SDK. Adapters (docker, aws, store) translate their worlds into these types.
 
 pub mod atomic;
+pub mod awscli;
 pub mod build;
 pub mod buildspec;
 pub mod connection;

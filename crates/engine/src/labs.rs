@@ -4,7 +4,7 @@
 
 use bollard::Docker;
 use slipway_aws::Connection;
-use slipway_core::labs::{Check, CheckResult, CheckStatus};
+use slipway_core::labs::{Check, CheckResult, LabStatus};
 use slipway_core::lint::Severity;
 use slipway_core::spec::ProjectSpec;
 use slipway_core::{ErrorBody, ErrorCode};
@@ -31,24 +31,24 @@ pub async fn run_check(ctx: &LabContext<'_>, check: &Check, answer: Option<u32>)
             answer: right,
             ..
         } => Ok(match answer {
-            None => CheckResult::new(CheckStatus::NotYet, "Pick an answer.", now),
-            Some(a) if a == *right => CheckResult::new(CheckStatus::Pass, "Right.", now)
+            None => CheckResult::new(LabStatus::NotYet, "Pick an answer.", now),
+            Some(a) if a == *right => CheckResult::new(LabStatus::Pass, "Right.", now)
                 .with("Answer", choices[a as usize].text.en.clone()),
             Some(a) if (a as usize) < choices.len() => CheckResult::new(
-                CheckStatus::Fail,
+                LabStatus::Fail,
                 "Not this one: read why and try again.",
                 now,
             )
             .with("Answer", choices[a as usize].text.en.clone()),
             Some(a) => CheckResult::new(
-                CheckStatus::Fail,
+                LabStatus::Fail,
                 format!("There is no answer {a}: pick one of the {}.", choices.len()),
                 now,
             ),
         }),
         other => match (ctx.spec, other) {
             (None, _) => Ok(CheckResult::new(
-                CheckStatus::NotYet,
+                LabStatus::NotYet,
                 "The project has no slipway.toml yet: set it up in the Dockerfile step first.",
                 now,
             )),
@@ -56,7 +56,7 @@ pub async fn run_check(ctx: &LabContext<'_>, check: &Check, answer: Option<u32>)
             (Some(spec), Check::ContainerAnswers) => container_answers(ctx, spec).await,
             (Some(spec), c) => match ctx.conn {
                 None => Ok(CheckResult::new(
-                    CheckStatus::NotYet,
+                    LabStatus::NotYet,
                     "Not connected to AWS: connect (or use practice mode) to check this step.",
                     now,
                 )),
@@ -66,14 +66,14 @@ pub async fn run_check(ctx: &LabContext<'_>, check: &Check, answer: Option<u32>)
     };
     res.unwrap_or_else(|e| {
         // The check could not read what it needs: that is a fail with the reason, not a crash.
-        CheckResult::new(CheckStatus::Fail, e.message.clone(), now).with("Error", e.code.as_str())
+        CheckResult::new(LabStatus::Fail, e.message.clone(), now).with("Error", e.code.as_str())
     })
 }
 
 async fn docker_engine(ctx: &LabContext<'_>) -> Result<CheckResult, ErrorBody> {
     let Some(d) = ctx.docker else {
         return Ok(CheckResult::new(
-            CheckStatus::NotYet,
+            LabStatus::NotYet,
             "No Docker engine answers: install Docker and start it.",
             ctx.now_ms,
         ));
@@ -83,7 +83,7 @@ async fn docker_engine(ctx: &LabContext<'_>) -> Result<CheckResult, ErrorBody> {
         .await
         .map_err(|e| ErrorBody::from(slipway_docker::DockerError::Engine(e)))?;
     Ok(
-        CheckResult::new(CheckStatus::Pass, "The Docker engine answers.", ctx.now_ms)
+        CheckResult::new(LabStatus::Pass, "The Docker engine answers.", ctx.now_ms)
             .with("Engine", v.version.unwrap_or_default())
             .with("API", v.api_version.unwrap_or_default()),
     )
@@ -93,7 +93,7 @@ fn dockerfile_clean(ctx: &LabContext<'_>) -> Result<CheckResult, ErrorBody> {
     let path = ctx.dir.join("Dockerfile");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(CheckResult::new(
-            CheckStatus::NotYet,
+            LabStatus::NotYet,
             "The project has no Dockerfile yet.",
             ctx.now_ms,
         ));
@@ -109,13 +109,13 @@ fn dockerfile_clean(ctx: &LabContext<'_>) -> Result<CheckResult, ErrorBody> {
         .count();
     let r = if errors.is_empty() {
         CheckResult::new(
-            CheckStatus::Pass,
+            LabStatus::Pass,
             "The Dockerfile lints without errors.",
             ctx.now_ms,
         )
     } else {
         CheckResult::new(
-            CheckStatus::Fail,
+            LabStatus::Fail,
             format!(
                 "The linter finds {} error(s) in the Dockerfile.",
                 errors.len()
@@ -135,7 +135,7 @@ fn dockerfile_clean(ctx: &LabContext<'_>) -> Result<CheckResult, ErrorBody> {
 async fn image_built(ctx: &LabContext<'_>, spec: &ProjectSpec) -> Result<CheckResult, ErrorBody> {
     let Some(d) = ctx.docker else {
         return Ok(CheckResult::new(
-            CheckStatus::NotYet,
+            LabStatus::NotYet,
             "No Docker engine answers.",
             ctx.now_ms,
         ));
@@ -143,11 +143,11 @@ async fn image_built(ctx: &LabContext<'_>, spec: &ProjectSpec) -> Result<CheckRe
     let builds = crate::local::local_builds(d, spec).await?;
     Ok(match builds.first() {
         None => CheckResult::new(
-            CheckStatus::NotYet,
+            LabStatus::NotYet,
             format!("No image of {} is built yet.", spec.app.name),
             ctx.now_ms,
         ),
-        Some(b) => CheckResult::new(CheckStatus::Pass, "The image is built.", ctx.now_ms)
+        Some(b) => CheckResult::new(LabStatus::Pass, "The image is built.", ctx.now_ms)
             .with("Image", b.reference.clone())
             .with("Size", format!("{:.1} MB", b.size as f64 / 1e6))
             .with("Builds", builds.len().to_string()),
@@ -162,7 +162,7 @@ async fn container_answers(
     use std::collections::HashMap;
     let Some(d) = ctx.docker else {
         return Ok(CheckResult::new(
-            CheckStatus::NotYet,
+            LabStatus::NotYet,
             "No Docker engine answers.",
             ctx.now_ms,
         ));
@@ -188,7 +188,7 @@ async fn container_answers(
     });
     let Some(port) = port else {
         return Ok(CheckResult::new(
-            CheckStatus::NotYet,
+            LabStatus::NotYet,
             "No container of the project is running: run it locally in step 2.",
             ctx.now_ms,
         ));
@@ -197,19 +197,19 @@ async fn container_answers(
     Ok(
         match slipway_docker::probe::get(&url, std::time::Duration::from_secs(3)).await {
             Ok(r) if r.status < 400 => {
-                CheckResult::new(CheckStatus::Pass, "The container answers.", ctx.now_ms)
+                CheckResult::new(LabStatus::Pass, "The container answers.", ctx.now_ms)
                     .with("URL", url)
                     .with("Status", r.status.to_string())
                     .with("Latency", format!("{} ms", r.latency_ms))
             }
             Ok(r) => CheckResult::new(
-                CheckStatus::Fail,
+                LabStatus::Fail,
                 format!("The container answers {} on its health path.", r.status),
                 ctx.now_ms,
             )
             .with("URL", url),
             Err(e) => CheckResult::new(
-                CheckStatus::Fail,
+                LabStatus::Fail,
                 format!("The container runs but does not answer: {e}"),
                 ctx.now_ms,
             )
@@ -219,7 +219,7 @@ async fn container_answers(
 }
 
 fn not_yet(what: impl Into<String>, now: i64) -> CheckResult {
-    CheckResult::new(CheckStatus::NotYet, what, now)
+    CheckResult::new(LabStatus::NotYet, what, now)
 }
 
 async fn aws_check(
@@ -237,9 +237,9 @@ async fn aws_check(
                 None => not_yet(format!("There is no repository {repo_name} yet."), now),
                 Some(r) => {
                     let status = if r.scan_on_push {
-                        CheckStatus::Pass
+                        LabStatus::Pass
                     } else {
-                        CheckStatus::Fail
+                        LabStatus::Fail
                     };
                     let summary = if r.scan_on_push {
                         "The repository exists and scans images on push."
@@ -271,7 +271,7 @@ async fn aws_check(
             let Some(newest) = local.first() else {
                 return Ok(match images.first() {
                     Some(i) => CheckResult::new(
-                        CheckStatus::Pass,
+                        LabStatus::Pass,
                         "The repository has an image (no local build to compare it with).",
                         now,
                     )
@@ -282,7 +282,7 @@ async fn aws_check(
             };
             Ok(match images.iter().find(|i| i.tags.contains(&newest.tag)) {
                 Some(i) => CheckResult::new(
-                    CheckStatus::Pass,
+                    LabStatus::Pass,
                     "Your newest build's tag is in the repository.",
                     now,
                 )
@@ -302,7 +302,7 @@ async fn aws_check(
         Check::ClusterActive => Ok(
             match slipway_aws::ecs::find_cluster(conn, &names.cluster).await? {
                 Some(c) if c.status == "ACTIVE" => {
-                    CheckResult::new(CheckStatus::Pass, "The cluster is ACTIVE.", now)
+                    CheckResult::new(LabStatus::Pass, "The cluster is ACTIVE.", now)
                         .with("Cluster", c.name)
                         .with("Services", c.active_services.to_string())
                         .with("Running tasks", c.running_tasks.to_string())
@@ -335,13 +335,13 @@ async fn aws_check(
                 .any(|c| c.as_str() == "FARGATE");
             let awsvpc = td.network_mode().map(|m| m.as_str()) == Some("awsvpc");
             let status = if fargate && awsvpc {
-                CheckStatus::Pass
+                LabStatus::Pass
             } else {
-                CheckStatus::Fail
+                LabStatus::Fail
             };
             Ok(CheckResult::new(
                 status,
-                if status == CheckStatus::Pass {
+                if status == LabStatus::Pass {
                     "The task definition is for FARGATE with awsvpc networking."
                 } else {
                     "The task definition is not set for FARGATE with awsvpc networking."
@@ -395,11 +395,11 @@ async fn aws_check(
                 zones.dedup();
                 let ok = !healthy.is_empty() && zones.len() as u32 >= *min_zones;
                 let status = if ok {
-                    CheckStatus::Pass
+                    LabStatus::Pass
                 } else if h.targets.is_empty() {
-                    CheckStatus::NotYet
+                    LabStatus::NotYet
                 } else {
-                    CheckStatus::Fail
+                    LabStatus::Fail
                 };
                 return Ok(CheckResult::new(
                     status,
@@ -424,11 +424,11 @@ async fn aws_check(
                 && rollout != "IN_PROGRESS"
                 && rollout != "FAILED";
             let status = if ok {
-                CheckStatus::Pass
+                LabStatus::Pass
             } else if rollout == "FAILED" {
-                CheckStatus::Fail
+                LabStatus::Fail
             } else {
-                CheckStatus::NotYet
+                LabStatus::NotYet
             };
             Ok(CheckResult::new(
                 status,
@@ -460,7 +460,7 @@ async fn aws_check(
                 .map_err(conn.fail("Application Auto Scaling", "DescribeScalingPolicies"))?;
             Ok(match out.scaling_policies().first() {
                 Some(p) => {
-                    CheckResult::new(CheckStatus::Pass, "The service has a scaling policy.", now)
+                    CheckResult::new(LabStatus::Pass, "The service has a scaling policy.", now)
                         .with("Policy", p.policy_name())
                         .with("Type", p.policy_type().as_str())
                         .with(
@@ -502,11 +502,7 @@ async fn aws_check(
             let rollback = breaker.is_some_and(|b| b.enable() && b.rollback());
             let ok = min as u32 >= *min_healthy && max > 100 && rollback;
             Ok(CheckResult::new(
-                if ok {
-                    CheckStatus::Pass
-                } else {
-                    CheckStatus::Fail
-                },
+                if ok { LabStatus::Pass } else { LabStatus::Fail },
                 if ok {
                     "Rolling updates keep the service up and roll back on failure."
                 } else {
@@ -534,7 +530,7 @@ async fn aws_check(
                 && has("Deploy")
                 && (!approval || has("Approve") || has("Approval"));
             Ok(CheckResult::new(
-                if ok { CheckStatus::Pass } else { CheckStatus::Fail },
+                if ok { LabStatus::Pass } else { LabStatus::Fail },
                 if ok {
                     "The pipeline has the stages the lab asks for."
                 } else if *approval {
@@ -559,9 +555,9 @@ async fn aws_check(
                 None => not_yet("The pipeline has not run yet: start a run.", now),
                 Some(r) => {
                     let status = match r.status.as_str() {
-                        "Succeeded" => CheckStatus::Pass,
-                        "InProgress" | "Stopping" => CheckStatus::NotYet,
-                        _ => CheckStatus::Fail,
+                        "Succeeded" => LabStatus::Pass,
+                        "InProgress" | "Stopping" => LabStatus::NotYet,
+                        _ => LabStatus::Fail,
                     };
                     CheckResult::new(status, format!("The latest run is {}.", r.status), now)
                         .with("Run", r.id.clone())
@@ -573,7 +569,7 @@ async fn aws_check(
             let left = crate::deploy::tagged_leftovers(conn, &spec.app.name).await?;
             Ok(if left.is_empty() {
                 CheckResult::new(
-                    CheckStatus::Pass,
+                    LabStatus::Pass,
                     "Nothing tagged with the project is left.",
                     now,
                 )

@@ -3,7 +3,7 @@
 //! after it they say "pass", and the clean-up check passes only once nothing tagged is left.
 
 use slipway_core::connection::PracticeStack;
-use slipway_core::labs::{find, Check, CheckResult, CheckStatus};
+use slipway_core::labs::{find, Check, CheckResult, LabStatus};
 use slipway_core::spec::ProjectSpec;
 use slipway_docker::container::stop_and_remove;
 use slipway_docker::CancellationToken;
@@ -51,7 +51,7 @@ async fn check(ctx: &LabContext<'_>, id: &str) -> CheckResult {
     run_check(ctx, &step_check(id), None).await
 }
 
-async fn expect(ctx: &LabContext<'_>, id: &str, want: CheckStatus) -> CheckResult {
+async fn expect(ctx: &LabContext<'_>, id: &str, want: LabStatus) -> CheckResult {
     let r = check(ctx, id).await;
     assert_eq!(r.status, want, "{id}: {} {:?}", r.summary, r.evidence);
     r
@@ -80,14 +80,14 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
             conn: Some(&conn),
             now_ms: now_ms(),
         };
-        expect(&ctx, "day2-docker", CheckStatus::Pass).await;
-        expect(&ctx, "day2-dockerfile", CheckStatus::NotYet).await;
-        expect(&ctx, "day3-ecr-repo", CheckStatus::NotYet).await;
+        expect(&ctx, "day2-docker", LabStatus::Pass).await;
+        expect(&ctx, "day2-dockerfile", LabStatus::NotYet).await;
+        expect(&ctx, "day3-ecr-repo", LabStatus::NotYet).await;
         let no_docker = LabContext {
             docker: None,
             ..ctx
         };
-        expect(&no_docker, "day2-docker", CheckStatus::NotYet).await;
+        expect(&no_docker, "day2-docker", LabStatus::NotYet).await;
     }
 
     // Day 2: a Dockerfile (busybox's httpd answers /health), the project file.
@@ -108,7 +108,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
         conn: Some(&conn),
         now_ms: now_ms(),
     };
-    expect(&ctx(), "day2-dockerfile", CheckStatus::Pass).await;
+    expect(&ctx(), "day2-dockerfile", LabStatus::Pass).await;
     for id in [
         "day2-build",
         "day2-run",
@@ -122,7 +122,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
         "day6-pipeline",
         "day6-run",
     ] {
-        expect(&ctx(), id, CheckStatus::NotYet).await;
+        expect(&ctx(), id, LabStatus::NotYet).await;
     }
 
     // Day 2: build, then run it locally.
@@ -139,7 +139,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
     )
     .await
     .unwrap_or_else(|e| panic!("build: {}", e.message));
-    expect(&ctx(), "day2-build", CheckStatus::Pass).await;
+    expect(&ctx(), "day2-build", LabStatus::Pass).await;
     let (container, smoke) = run_and_smoke_test(
         &docker,
         &spec,
@@ -152,7 +152,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
     .await
     .unwrap_or_else(|e| panic!("run: {}", e.message));
     assert!(smoke.passed, "{smoke:?}");
-    let answered = expect(&ctx(), "day2-run", CheckStatus::Pass).await;
+    let answered = expect(&ctx(), "day2-run", LabStatus::Pass).await;
     assert!(
         answered
             .evidence
@@ -161,7 +161,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
         "{answered:?}"
     );
     stop_and_remove(&docker, &container.id).await.unwrap();
-    expect(&ctx(), "day2-run", CheckStatus::NotYet).await;
+    expect(&ctx(), "day2-run", LabStatus::NotYet).await;
 
     // Day 3: push to ECR (the repository is created on the way).
     let pushed = push_image(
@@ -177,8 +177,8 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
     )
     .await
     .unwrap_or_else(|e| panic!("push: {}", e.message));
-    expect(&ctx(), "day3-ecr-repo", CheckStatus::Pass).await;
-    let push = expect(&ctx(), "day3-ecr-push", CheckStatus::Pass).await;
+    expect(&ctx(), "day3-ecr-repo", LabStatus::Pass).await;
+    let push = expect(&ctx(), "day3-ecr-push", LabStatus::Pass).await;
     assert!(
         push.evidence
             .contains(&("Tag".to_string(), "v1".to_string())),
@@ -208,10 +208,10 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
         "day4-service",
         "day5-scaling",
     ] {
-        expect(&ctx(), id, CheckStatus::Pass).await;
+        expect(&ctx(), id, LabStatus::Pass).await;
     }
     let alb = check(&ctx(), "day5-alb").await;
-    assert_ne!(alb.status, CheckStatus::NotYet, "{alb:?}");
+    assert_ne!(alb.status, LabStatus::NotYet, "{alb:?}");
     assert!(
         alb.evidence.iter().any(|(k, _)| k == "Healthy targets"),
         "{alb:?}"
@@ -234,7 +234,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
     )
     .await;
     assert!(outcome.report.succeeded(), "{:?}", outcome.report.failed);
-    let stages = expect(&ctx(), "day6-pipeline", CheckStatus::Pass).await;
+    let stages = expect(&ctx(), "day6-pipeline", LabStatus::Pass).await;
     assert!(
         stages
             .evidence
@@ -242,13 +242,13 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
             .any(|(k, v)| k == "Stages" && v == "Source → Build → Deploy"),
         "{stages:?}"
     );
-    expect(&ctx(), "day6-run", CheckStatus::NotYet).await;
+    expect(&ctx(), "day6-run", LabStatus::NotYet).await;
     runs::start(&conn, &spec).await.unwrap();
-    expect(&ctx(), "day6-run", CheckStatus::Pass).await;
+    expect(&ctx(), "day6-run", LabStatus::Pass).await;
 
     // Clean-up: not yet while anything is left; pass once the pipeline, the service and the
     // repository are gone.
-    let left = expect(&ctx(), "cleanup", CheckStatus::NotYet).await;
+    let left = expect(&ctx(), "cleanup", LabStatus::NotYet).await;
     assert!(
         left.evidence
             .iter()
@@ -289,7 +289,7 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
     slipway_aws::ecr::delete_repository(&conn, &spec.image.repository_name(&name))
         .await
         .unwrap();
-    let clean = expect(&ctx(), "cleanup", CheckStatus::Pass).await;
+    let clean = expect(&ctx(), "cleanup", LabStatus::Pass).await;
     assert_eq!(
         clean.evidence,
         vec![("Resources left".to_string(), "0".to_string())]
@@ -327,11 +327,11 @@ async fn a_question_passes_only_on_the_right_answer() {
         conn: None,
         now_ms: 0,
     };
-    assert_eq!(run_check(&ctx, &q, None).await.status, CheckStatus::NotYet);
-    assert_eq!(run_check(&ctx, &q, Some(0)).await.status, CheckStatus::Fail);
-    assert_eq!(run_check(&ctx, &q, Some(7)).await.status, CheckStatus::Fail);
+    assert_eq!(run_check(&ctx, &q, None).await.status, LabStatus::NotYet);
+    assert_eq!(run_check(&ctx, &q, Some(0)).await.status, LabStatus::Fail);
+    assert_eq!(run_check(&ctx, &q, Some(7)).await.status, LabStatus::Fail);
     let right = run_check(&ctx, &q, Some(1)).await;
-    assert_eq!(right.status, CheckStatus::Pass);
+    assert_eq!(right.status, LabStatus::Pass);
     assert_eq!(
         right.evidence,
         vec![("Answer".to_string(), "awsvpc".to_string())]

@@ -220,6 +220,69 @@ fn now_ms() -> i64 {
 }
 
 impl Store {
+    /// Records a lab step's latest check for a project (replacing the previous one).
+    pub fn save_lab_check(
+        &self,
+        project: &str,
+        lab: &str,
+        step: &str,
+        result: &slipway_core::labs::CheckResult,
+    ) -> Result<(), StoreError> {
+        let status = serde_json::to_value(result.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let evidence = serde_json::to_string(&result.evidence).unwrap_or_else(|_| "[]".into());
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO lab_checks (project_path, lab, step, status, summary, evidence, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (project_path, lab, step) DO UPDATE SET
+                   status = excluded.status, summary = excluded.summary,
+                   evidence = excluded.evidence, at_ms = excluded.at_ms",
+                params![
+                    project,
+                    lab,
+                    step,
+                    status,
+                    result.summary,
+                    evidence,
+                    result.at_ms
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A project's latest check of each step of a lab, by step id.
+    pub fn lab_checks(
+        &self,
+        project: &str,
+        lab: &str,
+    ) -> Result<Vec<(String, slipway_core::labs::CheckResult)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT step, status, summary, evidence, at_ms FROM lab_checks
+                 WHERE project_path = ?1 AND lab = ?2",
+            )?;
+            let rows = stmt.query_map(params![project, lab], |r| {
+                let status: String = r.get(1)?;
+                let evidence: String = r.get(3)?;
+                Ok((
+                    r.get::<_, String>(0)?,
+                    slipway_core::labs::CheckResult {
+                        status: serde_json::from_value(serde_json::Value::String(status))
+                            .unwrap_or(slipway_core::labs::LabStatus::NotYet),
+                        summary: r.get(2)?,
+                        evidence: serde_json::from_str(&evidence).unwrap_or_default(),
+                        at_ms: r.get(4)?,
+                    },
+                ))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
     /// The steps of a run, in order.
     pub fn run_steps(&self, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
         self.with(|c| {

@@ -72,6 +72,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE resources ADD COLUMN key TEXT;
     ALTER TABLE resources ADD COLUMN name TEXT;
     CREATE INDEX resources_by_project ON resources(project, profile, region);",
+    // 3: lab mode's progress: the last check of each step, per project folder.
+    "CREATE TABLE lab_checks (
+        project_path TEXT NOT NULL,
+        lab TEXT NOT NULL,
+        step TEXT NOT NULL,
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        PRIMARY KEY (project_path, lab, step)
+    );",
 ];
 
 /// The schema version this build writes.

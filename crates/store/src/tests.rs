@@ -137,3 +137,45 @@ fn runs_keep_a_row_before_and_after_each_step_and_owned_resources_until_released
     store.released("shop", "practice", "us-east-1", "arn:alb:2");
     assert!(store.owned_by("shop", "practice", "us-east-1").is_empty());
 }
+
+#[test]
+fn lab_checks_keep_the_latest_result_per_step_and_project_and_survive_reopening() {
+    use slipway_core::labs::{CheckResult, LabStatus};
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open_in(dir.path()).unwrap();
+        let not_yet = CheckResult::new(LabStatus::NotYet, "There is no repository shop yet.", 1);
+        store
+            .save_lab_check("/p/shop", "week7", "day3-ecr-repo", &not_yet)
+            .unwrap();
+        let pass = CheckResult::new(LabStatus::Pass, "The repository exists.", 2)
+            .with("Repository", "1.dkr.ecr.us-east-1.amazonaws.com/shop");
+        store
+            .save_lab_check("/p/shop", "week7", "day3-ecr-repo", &pass)
+            .unwrap();
+        store
+            .save_lab_check("/p/other", "week7", "day3-ecr-repo", &not_yet)
+            .unwrap();
+    }
+    let store = Store::open_in(dir.path()).unwrap();
+    let got = store.lab_checks("/p/shop", "week7").unwrap();
+    assert_eq!(got.len(), 1, "one row per step: the latest");
+    assert_eq!(got[0].0, "day3-ecr-repo");
+    assert_eq!(got[0].1.status, LabStatus::Pass);
+    assert_eq!(got[0].1.at_ms, 2);
+    assert_eq!(
+        got[0].1.evidence,
+        vec![(
+            "Repository".to_string(),
+            "1.dkr.ecr.us-east-1.amazonaws.com/shop".to_string()
+        )]
+    );
+    assert_eq!(
+        store.lab_checks("/p/other", "week7").unwrap()[0].1.status,
+        LabStatus::NotYet
+    );
+    assert!(store
+        .lab_checks("/p/shop", "ecs-workshop")
+        .unwrap()
+        .is_empty());
+}

@@ -6,6 +6,7 @@ pub mod build;
 pub mod connection;
 pub mod dockerfile;
 pub mod doctor;
+pub mod labs;
 pub mod monitor;
 pub mod pipeline;
 pub mod projects;

@@ -1,0 +1,183 @@
+//! `slipway lab`: the built-in labs in the terminal. `list` shows them, `check` runs a lab's
+//! checks against the real state of a project (and saves them, like the app), `commands` prints
+//! the AWS calls Slipway made as AWS CLI commands to repeat by hand.
+
+use crate::local::{emit, resolve_dir};
+use crate::output;
+use crate::service::Ctx;
+use crate::Outcome;
+use slipway_core::awscli::cli_command;
+use slipway_core::labs::{self, LabStatus};
+use slipway_core::{ErrorBody, ErrorCode};
+use slipway_engine::labs::{run_check, LabContext};
+use std::path::Path;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+pub fn list(json: bool, lang: &str) -> Outcome {
+    let labs = match labs::built_in() {
+        Ok(l) => l,
+        Err(e) => {
+            return output::error(
+                json,
+                &ErrorBody::new(
+                    ErrorCode::Internal,
+                    e.to_string(),
+                    "A built-in lab file is broken; please report it.",
+                ),
+                Outcome::Failed,
+            )
+        }
+    };
+    for l in &labs {
+        if json {
+            emit(
+                &serde_json::json!({"id": l.id, "kind": l.kind, "title": l.title.get(lang), "steps": l.steps.len()}),
+            );
+        } else {
+            println!(
+                "{:<20} {:>2} steps  {}",
+                l.id,
+                l.steps.len(),
+                l.title.get(lang)
+            );
+        }
+    }
+    Outcome::Success
+}
+
+pub async fn check(
+    ctx: &Ctx,
+    dir: &Path,
+    lab: &str,
+    step: Option<&str>,
+    answer: Option<u32>,
+    lang: &str,
+) -> Outcome {
+    let Some(l) = labs::find(lab) else {
+        return output::error(
+            ctx.json,
+            &ErrorBody::new(
+                ErrorCode::InvalidInput,
+                format!("There is no lab {lab:?}."),
+                "See `slipway lab list`.",
+            ),
+            Outcome::BadInput,
+        );
+    };
+    let dir = match resolve_dir(dir) {
+        Ok(d) => d,
+        Err(e) => return output::error(ctx.json, &e, Outcome::BadInput),
+    };
+    let steps: Vec<_> = l
+        .steps
+        .iter()
+        .filter(|s| step.is_none_or(|id| s.id == id))
+        .collect();
+    if steps.is_empty() {
+        return output::error(
+            ctx.json,
+            &ErrorBody::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "The lab {} has no step {:?}.",
+                    l.id,
+                    step.unwrap_or_default()
+                ),
+                format!(
+                    "Its steps: {}",
+                    l.steps
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            Outcome::BadInput,
+        );
+    }
+    let spec = slipway_engine::project::load_spec(&dir).ok();
+    let docker = slipway_docker::connect().await.ok().map(|(d, _)| d);
+    let conn = crate::registry::connection(&ctx.request, ctx.store.clone())
+        .await
+        .ok();
+    let c = LabContext {
+        dir: &dir,
+        spec: spec.as_ref(),
+        docker: docker.as_ref(),
+        conn: conn.as_ref(),
+        now_ms: now_ms(),
+    };
+    let mut passed = 0;
+    let mut failed = 0;
+    for s in &steps {
+        // A question is answered only when asked for one step with --answer.
+        let r = run_check(&c, &s.check, if step.is_some() { answer } else { None }).await;
+        if let Err(e) = ctx
+            .store
+            .save_lab_check(&dir.to_string_lossy(), &l.id, &s.id, &r)
+        {
+            tracing::warn!(error = %e, "lab progress not saved");
+        }
+        match r.status {
+            LabStatus::Pass => passed += 1,
+            LabStatus::Fail => failed += 1,
+            LabStatus::NotYet => {}
+        }
+        if ctx.json {
+            emit(&serde_json::json!({"step": s.id, "result": r}));
+        } else {
+            let mark = match r.status {
+                LabStatus::Pass => "✔",
+                LabStatus::Fail => "✖",
+                LabStatus::NotYet => "·",
+            };
+            println!("{mark} {:<26} {}", s.id, s.title.get(lang));
+            println!("    {}", r.summary);
+            for (k, v) in &r.evidence {
+                println!("    {k}: {v}");
+            }
+        }
+    }
+    if !ctx.json {
+        println!("{passed} of {} passed, {failed} failed", steps.len());
+    }
+    // "Not yet" is where a learner is, not an error; a failed check is.
+    if failed > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Success
+    }
+}
+
+pub fn commands(ctx: &Ctx, limit: u32, all: bool, region: &str) -> Outcome {
+    let calls = match ctx.store.recent_calls(limit.saturating_mul(4)) {
+        Ok(c) => c,
+        Err(e) => return output::error(ctx.json, &ErrorBody::from(e), Outcome::Environment),
+    };
+    let mut cmds: Vec<_> = calls
+        .iter()
+        .map(|c| cli_command(c, region))
+        .filter(|c| all || c.changes)
+        .take(limit as usize)
+        .collect();
+    cmds.reverse();
+    for c in cmds {
+        if ctx.json {
+            emit(&serde_json::to_value(&c).unwrap_or_default());
+        } else if c.complete {
+            println!("{}", c.command);
+        } else {
+            println!(
+                "{}  # parameters shortened in the journal: complete them before running",
+                c.command
+            );
+        }
+    }
+    Outcome::Success
+}

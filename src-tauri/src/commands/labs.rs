@@ -1,0 +1,136 @@
+//! Lab mode: the built-in labs, each step checked against the learner's real state (never ticked
+//! by hand), progress kept per project, and the AWS calls Slipway made written as AWS CLI
+//! commands so a learner can repeat them by hand.
+
+use crate::state::AppState;
+use serde::Serialize;
+use slipway_core::awscli::{cli_command, CliCommand};
+use slipway_core::labs::{self, CheckResult, Lab};
+use slipway_core::project::resolve_project_dir;
+use slipway_core::{ErrorBody, ErrorCode};
+use slipway_engine::labs::{run_check, LabContext};
+use slipway_engine::project::load_spec;
+use tauri::State;
+use ts_rs::TS;
+
+/// A step's latest check.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepCheck {
+    pub step: String,
+    pub result: CheckResult,
+}
+
+fn lab(id: &str) -> Result<Lab, ErrorBody> {
+    labs::find(id).ok_or_else(|| {
+        ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!("There is no lab {id:?}."),
+            "Pick one of the labs Slipway lists.",
+        )
+    })
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Every built-in lab, in teaching order.
+#[tauri::command]
+pub async fn list_labs() -> Result<Vec<Lab>, ErrorBody> {
+    labs::built_in().map_err(|e| {
+        ErrorBody::new(
+            ErrorCode::Internal,
+            e.to_string(),
+            "This is a bug in a built-in lab file; please report it.",
+        )
+    })
+}
+
+/// The project's latest check of each step of `lab`.
+#[tauri::command]
+pub async fn lab_progress(
+    state: State<'_, AppState>,
+    path: String,
+    lab: String,
+) -> Result<Vec<StepCheck>, ErrorBody> {
+    let l = self::lab(&lab)?;
+    let dir = resolve_project_dir(&path)?;
+    let key = dir.to_string_lossy().to_string();
+    let saved = state.store.lab_checks(&key, &l.id)?;
+    Ok(l.steps
+        .iter()
+        .filter_map(|s| {
+            saved
+                .iter()
+                .find(|(id, _)| *id == s.id)
+                .map(|(_, r)| StepCheck {
+                    step: s.id.clone(),
+                    result: r.clone(),
+                })
+        })
+        .collect())
+}
+
+/// Runs one step's check (with the learner's answer for a question) and saves the result.
+#[tauri::command]
+pub async fn check_lab_step(
+    state: State<'_, AppState>,
+    path: String,
+    lab: String,
+    step: String,
+    answer: Option<u32>,
+) -> Result<CheckResult, ErrorBody> {
+    let l = self::lab(&lab)?;
+    let s = l.steps.iter().find(|s| s.id == step).ok_or_else(|| {
+        ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!("The lab {} has no step {step:?}.", l.id),
+            "Pick one of the lab's steps.",
+        )
+    })?;
+    let dir = resolve_project_dir(&path)?;
+    let spec = load_spec(&dir).ok();
+    // What is not reachable makes the check say "not yet" with the reason, not fail the call.
+    let docker = state.docker().await.ok();
+    let conn = if s.check.reads_aws() {
+        state.aws().await.ok()
+    } else {
+        None
+    };
+    let ctx = LabContext {
+        dir: &dir,
+        spec: spec.as_ref(),
+        docker: docker.as_ref(),
+        conn: conn.as_ref(),
+        now_ms: now_ms(),
+    };
+    let result = run_check(&ctx, &s.check, answer).await;
+    state
+        .store
+        .save_lab_check(&dir.to_string_lossy(), &l.id, &s.id, &result)?;
+    Ok(result)
+}
+
+/// The latest AWS calls that changed something, newest first, as AWS CLI commands.
+#[tauri::command]
+pub async fn aws_cli_history(
+    state: State<'_, AppState>,
+    limit: u32,
+) -> Result<Vec<CliCommand>, ErrorBody> {
+    let region = state
+        .connection
+        .read()
+        .ok()
+        .and_then(|c| c.as_ref().and_then(|c| c.region.clone()))
+        .unwrap_or_else(|| "us-east-1".into());
+    let calls = state.store.recent_calls(limit.clamp(1, 2000) * 4)?;
+    Ok(calls
+        .iter()
+        .map(|c| cli_command(c, &region))
+        .filter(|c| c.changes)
+        .take(limit as usize)
+        .collect())
+}
