@@ -1,11 +1,15 @@
 // The mock's step 6: watch_service plays a recorded sequence of looks at the service through the
 // Channel (pausing while the window is hidden, like the backend), zero_downtime_check probes a
-// pretend URL, and the scenarios pick the sequence:
+// pretend URL, service_metrics draws the last hour's CloudWatch metrics, and the scenarios pick
+// the sequence:
 //   monitor-rollout   a rolling update that succeeds (rev 6 drains while rev 7 becomes healthy)
 //   monitor-rollback  rev 7's containers exit 1; the circuit breaker rolls back to rev 6
 //   monitor-pipeline-fail  a steady service, and a pipeline whose latest run failed in Build
-//   monitor-bench     200 tasks changing state every 200 ms and a 10-stage pipeline
-// Any other scenario watches a steady service.
+//   monitor-bench     200 tasks changing state every 200 ms and a 10-stage pipeline whose
+//                     actions move on at every look
+// Any other scenario watches a steady service. In practice mode the metrics are all missing (the
+// emulator records none); ?metrics=denied makes service_metrics fail, ?metrics=no-lb answers for
+// a service without a load balancer.
 import type { Channel } from "@tauri-apps/api/core";
 import type {
   ActionKind,
@@ -13,6 +17,7 @@ import type {
   DeploymentInfo,
   Diagnosis,
   DowntimeReport,
+  MetricSeries,
   Milestone,
   MonitorEvent,
   MonitorUpdate,
@@ -22,6 +27,7 @@ import type {
   RunView,
   ServiceEvent,
   ServiceHealth,
+  ServiceMetrics,
   StageView,
   TargetInfo,
   TaskInfo,
@@ -470,20 +476,124 @@ export async function zeroDowntimeCheck(practice: boolean, scenario: string, url
 }
 
 // ---------------------------------------------------------------------------------------------
-// The benchmark's pipeline: ten stages, the seventh running.
+// service_metrics
 
-const BENCH_STAGES: [string, ActionKind, string][] = [
-  ["Source", "source", "S3"],
-  ["Build", "build", "CodeBuild"],
-  ["UnitTests", "test", "CodeBuild"],
-  ["Scan", "test", "CodeBuild"],
-  ["Package", "build", "CodeBuild"],
-  ["Approve", "approval", "Manual"],
-  ["DeployStaging", "deploy", "ECS"],
-  ["SmokeStaging", "invoke", "Lambda"],
-  ["DeployProduction", "deploy", "ECS"],
-  ["Verify", "invoke", "Lambda"],
+/** A deterministic "random" number in [0, 1) for minute `i` of series `seed`. */
+function noise(i: number, seed: number): number {
+  const x = Math.sin(i * 12.9898 + seed * 78.233) * 43758.5453;
+  return x - Math.floor(x);
+}
+
+/** A smooth bump of `height` over `len` minutes from `start` (zero elsewhere). */
+function bump(i: number, start: number, len: number, height: number): number {
+  return i < start || i >= start + len ? 0 : height * Math.sin((Math.PI * (i - start + 0.5)) / len);
+}
+
+type MetricShape = "steady" | "rollout" | "rollback";
+
+/** Per minute: CPU %, memory %, requests, 5xx, p95 latency (s). The rollout's last ten minutes
+ *  show the new tasks starting (CPU and memory up) and a dip in requests while targets switch;
+ *  the rollback's show the crashing revision's burst of 5xx and slow answers. */
+function minute(shape: MetricShape, i: number): [number, number, number, number, number] {
+  const r = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+  if (shape === "rollout") {
+    return [
+      r(18 + 5 * noise(i, 1) + 3 * Math.sin(i / 7) + bump(i, 48, 9, 32)),
+      r(36 + 2 * noise(i, 2) + i * 0.03 + bump(i, 48, 9, 14)),
+      Math.round(420 + 60 * Math.sin(i / 9) + 30 * noise(i, 3) - bump(i, 50, 4, 140)),
+      noise(i, 4) > 0.93 ? 1 : 0,
+      r(0.082 + 0.015 * noise(i, 5) + bump(i, 48, 9, 0.06), 4),
+    ];
+  }
+  if (shape === "rollback") {
+    const burst = [4, 18, 47, 61, 39, 22, 11, 6, 3];
+    return [
+      r(20 + 5 * noise(i, 1) + 3 * Math.sin(i / 6) + bump(i, 50, 7, 18)),
+      r(38 + 2 * noise(i, 2) + bump(i, 50, 7, 9)),
+      Math.round(400 + 50 * Math.sin(i / 8) + 30 * noise(i, 3) - bump(i, 51, 6, 60)),
+      i >= 51 ? burst[i - 51]! : 0,
+      r(0.09 + 0.02 * noise(i, 5) + bump(i, 51, 9, 0.36), 4),
+    ];
+  }
+  return [
+    r(12 + 3 * noise(i, 1) + 2 * Math.sin(i / 8)),
+    r(31 + 1.5 * noise(i, 2)),
+    Math.round(180 + 40 * Math.sin(i / 10) + 20 * noise(i, 3)),
+    noise(i, 4) > 0.97 ? 1 : 0,
+    r(0.064 + 0.012 * noise(i, 5), 4),
+  ];
+}
+
+const METRICS: [id: string, metric: string, stat: string, unit: string][] = [
+  ["cpu", "AWS/ECS CPUUtilization", "Average", "Percent"],
+  ["memory", "AWS/ECS MemoryUtilization", "Average", "Percent"],
+  ["requests", "AWS/ApplicationELB RequestCount", "Sum", "Count"],
+  ["http_5xx", "AWS/ApplicationELB HTTPCode_Target_5XX_Count", "Sum", "Count"],
+  ["latency", "AWS/ApplicationELB TargetResponseTime", "p95", "Seconds"],
 ];
+
+/** ?metrics=denied | no-lb: how service_metrics answers in the browser tests. */
+const metricsQuery = typeof location !== "undefined" ? new URLSearchParams(location.search).get("metrics") : null;
+
+function serviceMetrics(practice: boolean, scenario: string, now = Date.now()): ServiceMetrics {
+  const to = Math.floor(now / 60_000) * 60_000;
+  const from = to - 3_600_000;
+  const base = { from_ms: from, to_ms: to, period_s: 60 };
+  // The emulator records no metrics: every chart is missing, for the same reason.
+  if (practice) return { ...base, series: [], missing: METRICS.map(([id]) => [id, "no_data"]) };
+  const shape: MetricShape = scenario === "monitor-rollout" || scenario === "monitor-bench" ? "rollout" : scenario === "monitor-rollback" ? "rollback" : "steady";
+  const minutes = Array.from({ length: 60 }, (_, i) => minute(shape, i));
+  const times = minutes.map((_, i) => from + i * 60_000);
+  const series: MetricSeries[] = METRICS.map(([id, metric, stat, unit], k) => ({ id, metric, stat, unit, times_ms: times, values: minutes.map((m) => m[k]!) }));
+  if (metricsQuery === "no-lb") {
+    return { ...base, series: series.slice(0, 2), missing: METRICS.slice(2).map(([id]) => [id, "no_load_balancer"]) };
+  }
+  return { ...base, series, missing: [] };
+}
+
+async function serviceMetricsCall(practice: boolean, scenario: string): Promise<ServiceMetrics> {
+  await sleep(250);
+  if (metricsQuery === "denied") {
+    throw {
+      code: "access_denied",
+      message: "User: arn:aws:iam::123456789012:user/lan is not authorized to perform: cloudwatch:GetMetricData because no identity-based policy allows the cloudwatch:GetMetricData action",
+      hint: "Allow cloudwatch:GetMetricData for this profile (the AWS managed policy CloudWatchReadOnlyAccess has it), then refresh.",
+    };
+  }
+  return serviceMetrics(practice, scenario);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark's pipeline: ten stages of two or three actions, some side by side (the same run
+// order), 24 in all. The latest run moves on by one step at every look: the actions of the next
+// run order start and the previous ones succeed, and after the last step it starts again from
+// the source, so every look changes some actions' states.
+
+type BenchAction = [name: string, kind: ActionKind, provider: string, runOrder: number];
+
+const BENCH_STAGES: [string, BenchAction[]][] = [
+  ["Source", [["App", "source", "S3", 1], ["Config", "source", "S3", 1]]],
+  ["Build", [["Image", "build", "CodeBuild", 1], ["Assets", "build", "CodeBuild", 1], ["Sbom", "build", "CodeBuild", 2]]],
+  ["UnitTests", [["Unit", "test", "CodeBuild", 1], ["Lint", "test", "CodeBuild", 1]]],
+  ["Scan", [["ImageScan", "test", "CodeBuild", 1], ["Licences", "test", "CodeBuild", 1], ["Secrets", "test", "CodeBuild", 1]]],
+  ["Package", [["Bundle", "build", "CodeBuild", 1], ["Sign", "build", "CodeBuild", 2]]],
+  ["Approve", [["Release", "approval", "Manual", 1], ["Notify", "invoke", "Lambda", 1]]],
+  ["DeployStaging", [["Migrate", "invoke", "Lambda", 1], ["Service", "deploy", "ECS", 2], ["Worker", "deploy", "ECS", 2]]],
+  ["SmokeStaging", [["Smoke", "invoke", "Lambda", 1], ["Load", "invoke", "Lambda", 1]]],
+  ["DeployProduction", [["Migrate", "invoke", "Lambda", 1], ["Service", "deploy", "ECS", 2], ["Worker", "deploy", "ECS", 2]]],
+  ["Verify", [["Smoke", "invoke", "Lambda", 1], ["Canary", "invoke", "Lambda", 2]]],
+];
+
+/** Each (stage, run order) in the order a run goes through them: one step of the run each. */
+const BENCH_STEPS: [stage: number, runOrder: number][] = BENCH_STAGES.flatMap(([, actions], st) => [...new Set(actions.map((a) => a[3]))].sort((a, b) => a - b).map((o): [number, number] => [st, o]));
+
+/** The latest run's step; the first look finds it deploying to staging, as before. */
+let benchStep = BENCH_STEPS.findIndex(([st]) => BENCH_STAGES[st]![0] === "DeployStaging");
+
+/** Moves the latest run on by one step (at every look at it). */
+export function advanceBench(): void {
+  benchStep = (benchStep + 1) % BENCH_STEPS.length;
+}
 
 const BENCH_RUNS = Array.from({ length: 8 }, (_, i) => `b3nc${String(i).padStart(4, "0")}-7a1e-4c2d-9f00-2b6d0e8c1a${String(i).padStart(2, "0")}`);
 
@@ -497,27 +607,40 @@ export function benchRuns(): PipelineRun[] {
   return BENCH_RUNS.map((_, i) => benchRun(i));
 }
 
+function stageState(actions: ActionView[]): NodeState {
+  if (actions.some((a) => a.state === "failed")) return "failed";
+  if (actions.some((a) => a.state === "in_progress")) return "in_progress";
+  if (actions.every((a) => a.state === "succeeded")) return "succeeded";
+  return actions.some((a) => a.state === "succeeded") ? "in_progress" : "not_started";
+}
+
 export function benchRunView(id: string | null): RunView {
   const i = Math.max(0, BENCH_RUNS.indexOf(id ?? BENCH_RUNS[0]!));
   const run = benchRun(i);
-  const running = i === 0 ? 6 : i === 3 ? 8 : 10;
-  const stages: StageView[] = BENCH_STAGES.map(([name, kind, provider], s) => {
-    const state: NodeState = s < running ? "succeeded" : s === running ? (i === 3 ? "failed" : "in_progress") : "not_started";
-    const action: ActionView = {
-      name,
-      kind,
-      provider,
-      run_order: 1,
-      state,
-      started_ms: state === "not_started" ? null : (run.started_ms ?? 0) + s * 120_000,
-      updated_ms: state === "not_started" ? null : (run.started_ms ?? 0) + s * 120_000 + 90_000,
-      summary: null,
-      error: state === "failed" ? "Deployment failed: tasks failed to start." : null,
-      external_id: null,
-      external_url: null,
-      build: null,
-    };
-    return { name, state, actions: [action] };
+  // The latest run is at its step; run 3 failed deploying to production; the others succeeded.
+  const failedAt = BENCH_STEPS.findIndex(([st, o]) => BENCH_STAGES[st]![0] === "DeployProduction" && o === 2);
+  const at = i === 0 ? benchStep : i === 3 ? failedAt : BENCH_STEPS.length;
+  const stages: StageView[] = BENCH_STAGES.map(([name, actions], st) => {
+    const views = actions.map(([action, kind, provider, runOrder]): ActionView => {
+      const step = BENCH_STEPS.findIndex(([s, o]) => s === st && o === runOrder);
+      const state: NodeState = step < at ? "succeeded" : step > at ? "not_started" : i === 3 ? "failed" : "in_progress";
+      const startedMs = (run.started_ms ?? 0) + step * 90_000;
+      return {
+        name: action,
+        kind,
+        provider,
+        run_order: runOrder,
+        state,
+        started_ms: state === "not_started" ? null : startedMs,
+        updated_ms: state === "not_started" ? null : startedMs + (state === "in_progress" ? 30_000 : 75_000),
+        summary: null,
+        error: state === "failed" ? "Deployment failed: tasks failed to start." : null,
+        external_id: null,
+        external_url: null,
+        build: null,
+      };
+    });
+    return { name, state: stageState(views), actions: views };
   });
   const state: NodeState = i === 0 ? "in_progress" : i === 3 ? "failed" : "succeeded";
   return { pipeline: "shop-api", run, state, revision: run.revisions[0] ?? null, revision_summary: "Uploaded by Slipway", stages, failure: null, actions_unavailable: null, retryable_stage: null, stoppable: false };
@@ -528,7 +651,7 @@ export function benchRunView(id: string | null): RunView {
 export function handles(cmd: string, args: Record<string, unknown>, scenario: string): boolean {
   if (cmd === "cancel_operation") return operations.has(String(args.operation));
   if (scenario === "monitor-bench" && (cmd === "pipeline_runs" || cmd === "pipeline_run")) return true;
-  return ["watch_service", "set_window_visible", "zero_downtime_check"].includes(cmd);
+  return ["watch_service", "set_window_visible", "zero_downtime_check", "service_metrics"].includes(cmd);
 }
 
 export async function dispatch(cmd: string, a: Record<string, unknown>, folder: (path: unknown) => MockProject, scenario: string, practice: boolean): Promise<unknown> {
@@ -539,12 +662,21 @@ export async function dispatch(cmd: string, a: Record<string, unknown>, folder: 
       return setWindowVisible(Boolean(a.visible));
     case "zero_downtime_check":
       return zeroDowntimeCheck(practice, scenario, String(a.url), Number(a.rate), String(a.operation), a.onSample as Channel<ProbeSample>);
+    case "service_metrics":
+      folder(a.path);
+      return serviceMetricsCall(practice, scenario);
     case "pipeline_runs":
       await sleep(60);
       return benchRuns();
-    case "pipeline_run":
+    case "pipeline_run": {
       await sleep(60);
-      return benchRunView((a.run as string | null) ?? null);
+      const run = (a.run as string | null) ?? null;
+      const view = benchRunView(run);
+      if (view.run.id === BENCH_RUNS[0]) advanceBench();
+      // The benchmark measures from here to the frame that shows the view.
+      (window as unknown as { __pipelineViewSentAt: number }).__pipelineViewSentAt = performance.now();
+      return view;
+    }
     case "cancel_operation":
       cancelled.add(String(a.operation));
       return true;

@@ -1753,6 +1753,36 @@ async function waitForTasks(page, expected, timeout = 20000) {
 const nextLook = (page) => page.evaluate(() => window.__monitorNext());
 
 const diagnosisCodes = (page) => page.locator('[data-testid="diagnosis"]').evaluateAll((els) => els.map((e) => e.dataset.code));
+
+/** Waits until the CloudWatch charts are drawn: `count` canvases (uPlot loads on demand). */
+async function waitForMetricCharts(page, count = 5) {
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="metric-chart"] canvas').length === n, count, { timeout: 15000 });
+}
+
+/** Each chart as { id: [points, latest text] }. */
+const metricSummary = (page) =>
+  page.locator('[data-testid="metric-chart"]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.id, [Number(e.dataset.points), e.querySelector('[data-testid="metric-latest"]')?.textContent.trim() ?? null]])));
+
+/** How many pixels of a chart's canvas are (nearly) this colour ("#rrggbb" or "rgb(r, g, b)"). */
+const pixelsOfColour = (page, id, colour) =>
+  page.evaluate(
+    ([id, colour]) => {
+      const want = colour.startsWith("#") ? [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16)) : colour.match(/\d+/g).map(Number);
+      const canvas = document.querySelector(`[data-testid="metric-chart"][data-id="${id}"] canvas`);
+      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && Math.abs(data[i] - want[0]) < 24 && Math.abs(data[i + 1] - want[1]) < 24 && Math.abs(data[i + 2] - want[2]) < 24) n++;
+      return n;
+    },
+    [id, colour],
+  );
+
+/** The metrics card on its own, for a screenshot. */
+async function metricsClip(page) {
+  const card = page.locator('.card:has([data-testid="metric-charts"])');
+  await card.evaluate((e) => e.scrollIntoView({ block: "center" }));
+  return card.boundingBox();
+}
 const deploymentRows = (page) => page.locator('[data-testid="deployment-row"]').evaluateAll((els) => els.map((e) => `${e.dataset.status}:${e.dataset.revision}:${e.dataset.rollout}`));
 
 export const monitorTests = [
@@ -1960,6 +1990,142 @@ export const monitorTests = [
     },
   },
   {
+    name: "monitor: CloudWatch charts draw the last hour of a rollout (five charts of 60 points with their latest values); Refresh looks again",
+    query: "?scenario=monitor-rollout",
+    async run(page, { shot }) {
+      // The first look finds the service; the charts load after it (the mock answers in 250 ms,
+      // too short to be sure to catch from here, so the page notes what it showed meanwhile).
+      await page.evaluate(() =>
+        new MutationObserver((_, mo) => {
+          const loading = document.querySelector('[data-testid="metric-charts"] [data-testid="metrics-loading"]');
+          if (!loading) return;
+          window.__metricsLoading = loading.textContent.trim();
+          mo.disconnect();
+        }).observe(document.body, { subtree: true, childList: true, characterData: true }),
+      );
+      await openMonitor(page);
+      await waitForMetricCharts(page);
+      assert.equal(await page.evaluate(() => window.__metricsLoading), "Loading charts…");
+      assert.equal(await page.locator('[data-testid="metrics-loading"]').count(), 0);
+      const charts = await metricSummary(page);
+      assert.deepEqual(Object.keys(charts), ["cpu", "memory", "requests", "http_5xx", "latency"], "in this order");
+      for (const [id, [points]] of Object.entries(charts)) assert.equal(points, 60, `${id}: one point a minute`);
+      assert.match(charts.cpu[1], /^\d{1,2}(\.\d)?%$/);
+      assert.match(charts.memory[1], /^\d{1,2}(\.\d)?%$/);
+      assert.match(charts.requests[1], /^\d{3}\/min$/);
+      assert.match(charts.http_5xx[1], /^\d+\/min$/);
+      assert.match(charts.latency[1], /^\d{2,3} ms$/, "latency under a second reads in ms");
+      assert.equal(await page.locator('[data-testid="metric-empty"]').count(), 0);
+      assert.equal(await page.locator('[data-testid="metrics-practice"]').count(), 0, "no practice note on a real account");
+      const section = page.locator('[data-testid="metric-charts"]');
+      assert.match(await section.textContent(), /Service metrics \(CloudWatch, last hour\)/);
+      assert.match(await section.textContent(), /AWS\/ECS CPUUtilization · Average/);
+      assert.match(await page.textContent('[data-testid="metrics-updated"]'), /^updated \d+ s ago$/);
+      // The rollout shows: CPU peaked while the new tasks started, above where it is now.
+      const cpu = page.locator('[data-testid="metric-chart"][data-id="cpu"]');
+      assert.ok(Number(await cpu.getAttribute("data-peak")) > Number(await cpu.getAttribute("data-latest")) + 10, "the CPU bump of the rollout");
+      // The section sits between the deployments and the pipeline.
+      const order = await page.evaluate(() => ["#dep-title", '[data-testid="metric-charts"]', '[data-testid="monitor-pipeline"]'].map((q) => document.querySelector(q).getBoundingClientRect().top));
+      assert.ok(order[0] < order[1] && order[1] < order[2], `order ${order}`);
+      // The legend shows the latest minute; hovering the chart's left edge shows an hour ago.
+      const legendTime = () => cpu.locator(".u-legend .u-series >> nth=0").locator(".u-value").textContent();
+      const latestTime = await legendTime();
+      assert.match(latestTime, /^\d{1,2}:\d{2}\s?[AP]M$/);
+      const clip = await metricsClip(page);
+      await cpu.locator(".u-over").hover({ position: { x: 4, y: 30 } });
+      assert.notEqual(await legendTime(), latestTime, "the hovered minute");
+      assert.match(await cpu.locator(".u-legend .u-series >> nth=1").locator(".u-value").textContent(), /^\d{1,2}(\.\d)?%$/);
+      await shot("monitor-metrics-light-en", { clip });
+      // Refresh with the keyboard: another look, and the focus stays on the button.
+      await page.mouse.move(5, 5);
+      const loadedAt = await section.getAttribute("data-loaded-at");
+      await page.focus('[data-testid="metrics-refresh"]');
+      await page.keyboard.press("Enter");
+      await page.waitForFunction((before) => document.querySelector('[data-testid="metric-charts"]').dataset.loadedAt !== before, loadedAt);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "metrics-refresh");
+      assert.equal(await page.locator('[data-testid="metric-chart"] canvas').count(), 5);
+    },
+  },
+  {
+    name: "monitor: after the rollback the 5xx chart shows the failed revision's burst, drawn in the failure colour",
+    query: "?scenario=monitor-rollback",
+    async run(page) {
+      await openMonitor(page);
+      await waitForMetricCharts(page);
+      const errors = page.locator('[data-testid="metric-chart"][data-id="http_5xx"]');
+      assert.equal(Number(await errors.getAttribute("data-peak")), 61);
+      assert.ok(Number(await errors.getAttribute("data-latest")) > 0);
+      assert.equal((await errors.locator('[data-testid="metric-latest"]').textContent()).trim(), "3/min");
+      assert.match(await errors.locator('[data-testid="metric-peak"]').textContent(), /peak 61\/min/);
+      assert.match((await metricSummary(page)).latency[1], /^\d{3} ms$/);
+      const fail = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--fail").trim());
+      const toRgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+      assert.equal(await errors.locator('[data-testid="metric-latest"]').evaluate((e) => getComputedStyle(e).color), toRgb(fail), "errors now: the number in the failure colour");
+      assert.ok((await pixelsOfColour(page, "http_5xx", fail)) > 50, "the 5xx line is drawn in the failure colour");
+      assert.equal(await pixelsOfColour(page, "cpu", fail), 0, "CPU is not");
+    },
+  },
+  {
+    name: "monitor: in Vietnamese and the dark theme the charts keep their colours and read numbers the Vietnamese way",
+    query: "?scenario=monitor-rollback",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-settings"]');
+      await page.selectOption('[data-testid="settings-language"]', "vi");
+      await page.waitForFunction(() => document.documentElement.lang === "vi");
+      await openMonitor(page);
+      await waitForMetricCharts(page);
+      assert.match(await page.textContent("#metrics-title"), /Số liệu của dịch vụ \(CloudWatch, một giờ qua\)/);
+      const charts = await metricSummary(page);
+      assert.match(charts.requests[1], /^\d{3}\/phút$/);
+      assert.match(charts.http_5xx[1], /^3\/phút$/);
+      assert.match(await page.textContent('[data-testid="metrics-refresh"]'), /Làm mới/);
+      assert.match(await page.textContent('[data-testid="metrics-updated"]'), /cập nhật \d+ giây trước/);
+      assert.match(await page.locator('[data-testid="metric-chart"][data-id="cpu"] .u-legend .u-series >> nth=0').locator(".u-value").textContent(), /^\d{2}:\d{2}$/, "24-hour clock");
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+      const bg = await page.locator('[data-testid="metric-chart"]').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+      const lum = bg.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+      assert.ok(lum < 90, `chart cards are dark in the dark theme (${bg})`);
+      const fail = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--fail").trim());
+      assert.ok((await pixelsOfColour(page, "http_5xx", fail)) > 50, "the dark theme's failure colour");
+      const clip = await metricsClip(page);
+      await shot("monitor-metrics-dark-vi", { clip });
+    },
+  },
+  {
+    name: "monitor: in practice mode every chart says there are no data points, and why",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      await page.waitForSelector('[data-testid="metric-empty"]', { timeout: 15000 });
+      const empty = await page.locator('[data-testid="metric-chart"]').evaluateAll((els) => els.map((e) => `${e.dataset.id}:${e.dataset.points}:${e.querySelector('[data-testid="metric-empty"]')?.dataset.reason}`));
+      assert.deepEqual(empty, ["cpu:0:no_data", "memory:0:no_data", "requests:0:no_data", "http_5xx:0:no_data", "latency:0:no_data"]);
+      assert.match(await page.textContent('[data-testid="metric-empty"] >> nth=0'), /No data points in the last hour — a new or idle service, or the practice emulator, which records no metrics/);
+      assert.match(await page.textContent('[data-testid="metrics-practice"]'), /the emulator records no metrics by itself/);
+      assert.equal(await page.locator('[data-testid="metric-latest"]').count(), 0);
+      assert.equal(await page.locator('[data-testid="metric-chart"] canvas').count(), 0, "nothing to draw");
+      await shot("monitor-metrics-practice", { clip: await metricsClip(page) });
+    },
+  },
+  {
+    name: "monitor: a service without a load balancer has no request charts, and a refused call is explained",
+    query: "?scenario=monitor-rollout&metrics=no-lb",
+    async run(page) {
+      await openMonitor(page);
+      await waitForMetricCharts(page, 2);
+      const state = await page.locator('[data-testid="metric-chart"]').evaluateAll((els) => els.map((e) => `${e.dataset.id}:${e.dataset.points}:${e.querySelector('[data-testid="metric-empty"]')?.dataset.reason ?? "drawn"}`));
+      assert.deepEqual(state, ["cpu:60:drawn", "memory:60:drawn", "requests:0:no_load_balancer", "http_5xx:0:no_load_balancer", "latency:0:no_load_balancer"]);
+      assert.match(await page.textContent('[data-testid="metric-empty"][data-reason="no_load_balancer"]'), /This service has no load balancer, so there are no request metrics/);
+      // CloudWatch refuses: the error with its fix, no charts, no endless "Loading".
+      await page.goto(page.url().replace("metrics=no-lb", "metrics=denied"));
+      await page.waitForSelector('body[data-ready="true"]');
+      await openMonitor(page);
+      await page.waitForSelector('[data-testid="metric-charts"] [data-testid="error-notice"][data-code="access_denied"]', { timeout: 15000 });
+      assert.match(await page.textContent('[data-testid="metric-charts"] [data-testid="error-notice"]'), /cloudwatch:GetMetricData.*CloudWatchReadOnlyAccess/s);
+      assert.equal(await page.locator('[data-testid="metric-chart"]').count(), 0);
+      assert.equal(await page.locator('[data-testid="metrics-loading"]').count(), 0);
+    },
+  },
+  {
     name: "monitor benchmark: 200 tasks streaming every 200 ms and a 10-stage pipeline stay smooth",
     query: "?scenario=monitor-bench",
     async run(page, { shot }) {
@@ -2001,6 +2167,96 @@ export const monitorTests = [
       await page.click('[data-testid="health-node-more"] >> nth=0');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="health-node-task"]').length >= 100);
       await shot("monitor-bench");
+    },
+  },
+  {
+    name: "monitor benchmark: a 10-stage pipeline of 24 actions draws and updates within a few frames while 200 tasks stream",
+    query: "?scenario=monitor-bench",
+    async run(page, { shot }) {
+      await openMonitor(page);
+      await page.waitForSelector('[data-testid="health-node-more"]', { timeout: 20000 });
+      const pipe = page.locator('[data-testid="monitor-pipeline"]');
+      await pipe.locator('[data-testid="pipeline-stage"] >> nth=9').waitFor();
+      const shape = await pipe.locator('[data-testid="pipeline-stage"]').evaluateAll((els) => els.map((e) => e.querySelectorAll('[data-testid="pipeline-action"]').length));
+      assert.equal(shape.length, 10);
+      assert.ok(shape.every((n) => n === 2 || n === 3), `two or three actions a stage: ${shape}`);
+      assert.equal(shape.reduce((a, b) => a + b, 0), 24);
+      const runs = await pipe.locator('[data-testid="monitor-run-dot"]').evaluateAll((els) => els.map((e) => e.dataset.run));
+      const latest = runs[runs.length - 1];
+      const older = runs[runs.length - 2];
+      await pipe.scrollIntoViewIfNeeded();
+      // Each step clicks (Refresh, or a run in the history strip) and waits for the view of `run`
+      // to differ from before; it is timed from the moment the mock answered to the end of the
+      // frame that shows it. Frame times are taken throughout, as in the health map's benchmark.
+      const measure = (steps) =>
+        page.evaluate(async (steps) => {
+          const root = document.querySelector('[data-testid="monitor-pipeline"]');
+          const sig = () => [...root.querySelectorAll('[data-testid="pipeline-run-view"], [data-testid="pipeline-action"]')].map((e) => `${e.dataset.run ?? ""}${e.dataset.state}`).join();
+          const frames = [];
+          let measuring = true;
+          let last = performance.now();
+          const tick = (t) => {
+            frames.push(t - last);
+            last = t;
+            if (measuring) requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+          const times = [];
+          const changes = [];
+          for (const step of steps) {
+            const before = sig();
+            const shown = new Promise((resolve, reject) => {
+              const ready = () => {
+                const v = root.querySelector('[data-testid="pipeline-run-view"]');
+                return v?.dataset.run === step.run && v.dataset.state !== "loading" && root.querySelectorAll('[data-testid="pipeline-stage"]').length === 10 && sig() !== before;
+              };
+              const mo = new MutationObserver(() => {
+                if (!ready()) return;
+                mo.disconnect();
+                clearTimeout(timer);
+                requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+              });
+              const timer = setTimeout(() => {
+                mo.disconnect();
+                reject(new Error(`the view of ${step.run.slice(0, 8)} never changed after clicking ${step.click}`));
+              }, 5000);
+              mo.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+            });
+            root.querySelector(step.click).click();
+            const painted = await shown;
+            times.push(painted - window.__pipelineViewSentAt);
+            const now = sig();
+            changes.push(before.split(",").filter((x, i) => now.split(",")[i] !== x).length);
+            await new Promise((r) => setTimeout(r, 30));
+          }
+          measuring = false;
+          return { times, frames: frames.slice(1), changes };
+        }, steps);
+      const stats = (xs) => {
+        const sorted = [...xs].sort((a, b) => a - b);
+        const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+        return { n: xs.length, median: pct(0.5), p95: pct(0.95), max: sorted[sorted.length - 1] };
+      };
+      const line = (what, x) => `${what} ${x.n}: median ${x.median.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms`;
+      // Updates: Refresh the running run 30 times; each look moves some of its actions on.
+      const refresh = '[data-testid="pipeline-run-refresh"]';
+      const updates = await measure(Array.from({ length: 30 }, () => ({ click: refresh, run: latest })));
+      assert.ok(updates.changes.every((n) => n >= 2), `every look changed actions: ${updates.changes}`);
+      // Draws: switch between two runs 16 times, each drawing the ten stages afresh.
+      const dot = (run) => `[data-testid="monitor-run-dot"][data-run="${run}"]`;
+      const draws = await measure(Array.from({ length: 16 }, (_, i) => (i % 2 ? { click: dot(latest), run: latest } : { click: dot(older), run: older })));
+      const u = stats(updates.times);
+      const d = stats(draws.times);
+      const f = stats([...updates.frames, ...draws.frames]);
+      console.log(`     pipeline: ${line("updates", u)} (answer → painted)`);
+      console.log(`     pipeline: ${line("draws", d)} (answer → painted)`);
+      console.log(`     pipeline: ${line("frames", f)}`);
+      // With the machine to itself an update takes a frame or two; with a full CI run beside it
+      // (2 cores) several times that, hence the generous bounds.
+      assert.ok(u.p95 < 250, `p95 update ${u.p95.toFixed(1)} ms`);
+      assert.ok(d.p95 < 400, `p95 draw ${d.p95.toFixed(1)} ms`);
+      assert.ok(f.p95 < 250, `p95 frame time ${f.p95.toFixed(1)} ms`);
+      await shot("monitor-bench-pipeline", { clip: await pipe.boundingBox() });
     },
   },
 ];
