@@ -243,6 +243,21 @@ enum LabCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// A report of the lab (each step's latest check and its evidence) in Markdown, for the
+    /// weekly worklog.
+    Report {
+        /// The lab's id.
+        lab: String,
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// vi or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Write it to this file (atomically) instead of printing it.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+    },
     /// The AWS calls that changed something, oldest first, as AWS CLI commands.
     Commands {
         /// How many.
@@ -688,6 +703,12 @@ async fn run(cli: Cli) -> Outcome {
                     let region = request.region.clone().unwrap_or_else(|| "us-east-1".into());
                     lab::commands(&ctx, limit, all, &region)
                 }
+                LabCommand::Report {
+                    lab,
+                    dir,
+                    lang,
+                    output,
+                } => lab::report(&ctx, &dir, &lab, &lang, output.as_deref()),
                 LabCommand::List { .. } => Outcome::BadInput,
             },
             Err(e) => output::error(cli.json, &e, Outcome::Environment),

@@ -341,6 +341,69 @@ impl CheckResult {
     }
 }
 
+/// A lab report in Markdown for the study group's weekly worklog: each step with its latest
+/// check (status, when, what it saw), in the learner's language. `checks` are by step id;
+/// `day` formats a check's time (the caller knows the time zone).
+pub fn report_markdown(
+    lab: &Lab,
+    checks: &[(String, CheckResult)],
+    lang: &str,
+    project: &str,
+    day: impl Fn(i64) -> String,
+) -> String {
+    let vi = lang == "vi";
+    let mut out = String::new();
+    let passed = lab
+        .steps
+        .iter()
+        .filter(|s| {
+            checks
+                .iter()
+                .any(|(id, r)| *id == s.id && r.status == LabStatus::Pass)
+        })
+        .count();
+    out.push_str(&format!("# {}\n\n", lab.title.get(lang)));
+    out.push_str(&format!(
+        "{} `{}` · {} {passed}/{}\n\n",
+        if vi { "Dự án" } else { "Project" },
+        project,
+        if vi { "Đạt" } else { "Passed" },
+        lab.steps.len()
+    ));
+    out.push_str(&format!("{}\n\n", lab.summary.get(lang)));
+    for s in &lab.steps {
+        let check = checks.iter().find(|(id, _)| *id == s.id).map(|(_, r)| r);
+        let (mark, word) = match check.map(|r| r.status) {
+            Some(LabStatus::Pass) => ("✅", if vi { "Đạt" } else { "Passed" }),
+            Some(LabStatus::Fail) => ("❌", if vi { "Chưa đạt" } else { "Failed" }),
+            Some(LabStatus::NotYet) => ("⏳", if vi { "Chưa làm" } else { "Not yet" }),
+            None => (
+                "·",
+                if vi {
+                    "Chưa kiểm tra"
+                } else {
+                    "Not checked"
+                },
+            ),
+        };
+        out.push_str(&format!("## {mark} {}\n\n", s.title.get(lang)));
+        match check {
+            Some(r) => {
+                out.push_str(&format!("**{word}** · {}\n\n", day(r.at_ms)));
+                out.push_str(&format!("> {}\n\n", r.summary.replace('\n', " ")));
+                for (k, v) in &r.evidence {
+                    out.push_str(&format!("- {k}: `{}`\n", v.replace('`', "'")));
+                }
+                if !r.evidence.is_empty() {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(&format!("**{word}**\n\n")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +464,37 @@ title = { vi = "Dọn dẹp", en = "Clean up" }
 body = { vi = "Xoá", en = "Delete" }
 check = { kind = "nothing_left" }
 "#;
+
+    #[test]
+    fn the_report_lists_each_step_with_its_check_in_the_learner_s_language() {
+        let lab = parse("t.toml", MINIMAL).unwrap();
+        let checks = vec![(
+            "a".to_string(),
+            CheckResult::new(
+                LabStatus::Pass,
+                "Your newest build's tag is in the repository.",
+                0,
+            )
+            .with("Tag", "v1")
+            .with("Digest", "sha256:0e1a"),
+        )];
+        let md = report_markdown(&lab, &checks, "vi", "/home/an/shop", |_| {
+            "2026-11-23 10:00".into()
+        });
+        assert!(md.starts_with("# Thử\n"), "{md}");
+        assert!(md.contains("Dự án `/home/an/shop` · Đạt 1/2"), "{md}");
+        assert!(
+            md.contains("## ✅ Đẩy\n\n**Đạt** · 2026-11-23 10:00"),
+            "{md}"
+        );
+        assert!(md.contains("- Tag: `v1`\n- Digest: `sha256:0e1a`"), "{md}");
+        assert!(md.contains("## · Dọn dẹp\n\n**Chưa kiểm tra**"), "{md}");
+        let en = report_markdown(&lab, &[], "en", "p", |_| String::new());
+        assert!(
+            en.contains("Passed 0/2") && en.contains("**Not checked**"),
+            "{en}"
+        );
+    }
 
     #[test]
     fn a_minimal_lab_parses() {

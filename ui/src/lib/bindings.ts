@@ -1084,6 +1084,65 @@ series: Array<MetricSeries>,
  */
 missing: Array<[string, MissingReason]>, };
 
+export type Text = { vi: string, en: string, };
+
+export type LabKind = "lab" | "workshop" | "lecture";
+
+export type Choice = { text: Text, 
+/**
+ * Why this answer is right or wrong, shown after answering.
+ */
+why: Text, };
+
+export type Check = { "kind": "docker_engine" } | { "kind": "dockerfile_clean" } | { "kind": "image_built" } | { "kind": "container_answers" } | { "kind": "ecr_repository" } | { "kind": "image_pushed" } | { "kind": "cluster_active" } | { "kind": "task_definition_fargate" } | { "kind": "service_steady" } | { "kind": "targets_healthy", min_zones: number, } | { "kind": "scaling_policy" } | { "kind": "rolling_update", min_healthy: number, } | { "kind": "pipeline_stages", approval: boolean, } | { "kind": "pipeline_run_succeeded" } | { "kind": "nothing_left" } | { "kind": "question", question: Text, choices: Array<Choice>, answer: number, };
+
+export type LabStep = { id: string, 
+/**
+ * The wizard screen that does the step: dockerfile, build, registry, service, pipeline, monitor.
+ */
+screen: string | null, title: Text, body: Text, check: Check, concepts: Array<string>, 
+/**
+ * What to look at on the health map while doing it (the experiments).
+ */
+watch: Text | null, };
+
+export type Concept = { title: Text, body: Text, };
+
+export type Lab = { id: string, kind: LabKind, 
+/**
+ * The seed document the lab follows.
+ */
+source: string, title: Text, summary: Text, steps: Array<LabStep>, concepts: { [key in string]: Concept }, };
+
+export type LabStatus = "pass" | "fail" | "not_yet";
+
+export type CheckResult = { status: LabStatus, 
+/**
+ * One line in English (the UI words it from `status` and `evidence`).
+ */
+summary: string, 
+/**
+ * (what, value) pairs: "Repository" → "shop", "Tasks running" → "2 of 2".
+ */
+evidence: Array<[string, string]>, at_ms: number, };
+
+export type StepCheck = { step: string, result: CheckResult, };
+
+export type CliCommand = { 
+/**
+ * `aws ecr create-repository --repository-name shop …`
+ */
+command: string, 
+/**
+ * False when some parameters could not be written (a shortened body, a structure too
+ * deep for the shorthand): the command then needs editing before it runs.
+ */
+complete: boolean, 
+/**
+ * Whether the call changed something (not a Describe/List/Get).
+ */
+changes: boolean, service: string, operation: string, at_ms: number, };
+
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
 export function getSettings(): Promise<Settings> { return invoke("get_settings"); }
@@ -1136,4 +1195,8 @@ export function watchService(path: string, operation: string, onEvent: Channel<M
 export function setWindowVisible(visible: boolean): Promise<null> { return invoke("set_window_visible", { visible }); }
 export function zeroDowntimeCheck(path: string, url: string, rate: number, operation: string, onSample: Channel<ProbeSample>): Promise<DowntimeReport> { return invoke("zero_downtime_check", { path, url, rate, operation, onSample }); }
 export function serviceMetrics(path: string): Promise<ServiceMetrics> { return invoke("service_metrics", { path }); }
+export function listLabs(): Promise<Array<Lab>> { return invoke("list_labs"); }
+export function labProgress(path: string, lab: string): Promise<Array<StepCheck>> { return invoke("lab_progress", { path, lab }); }
+export function checkLabStep(path: string, lab: string, step: string, answer: number | null): Promise<CheckResult> { return invoke("check_lab_step", { path, lab, step, answer }); }
+export function awsCliHistory(limit: number): Promise<Array<CliCommand>> { return invoke("aws_cli_history", { limit }); }
 export { Channel };

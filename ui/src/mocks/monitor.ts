@@ -540,7 +540,7 @@ function serviceMetrics(practice: boolean, scenario: string, now = Date.now()): 
   const from = to - 3_600_000;
   const base = { from_ms: from, to_ms: to, period_s: 60 };
   // The emulator records no metrics: every chart is missing, for the same reason.
-  if (practice) return { ...base, series: [], missing: METRICS.map(([id]) => [id, "no_data"]) };
+  if (practice) return { ...base, series: [], missing: METRICS.map(([id]) => [id, "practice"]) };
   const shape: MetricShape = scenario === "monitor-rollout" || scenario === "monitor-bench" ? "rollout" : scenario === "monitor-rollback" ? "rollback" : "steady";
   const minutes = Array.from({ length: 60 }, (_, i) => minute(shape, i));
   const times = minutes.map((_, i) => from + i * 60_000);
