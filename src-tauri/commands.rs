@@ -56,4 +56,6 @@ pub const COMMAND_NAMES: &[&str] = &[
     "lab_progress",
     "check_lab_step",
     "aws_cli_history",
+    "stop_one_task",
+    "export_lab_report",
 ];

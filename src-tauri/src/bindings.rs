@@ -428,6 +428,20 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             vec![("limit", u32::name(cfg))],
             format!("Array<{}>", CliCommand::name(cfg)),
         ),
+        sig(
+            "stop_one_task",
+            vec![("path", String::name(cfg))],
+            String::name(cfg),
+        ),
+        sig(
+            "export_lab_report",
+            vec![
+                ("path", String::name(cfg)),
+                ("lab", String::name(cfg)),
+                ("lang", String::name(cfg)),
+            ],
+            String::name(cfg),
+        ),
     ]
 }
 

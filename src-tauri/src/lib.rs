@@ -113,6 +113,8 @@ pub fn builder<R: Runtime>(
             commands::labs::lab_progress,
             commands::labs::check_lab_step,
             commands::labs::aws_cli_history,
+            commands::labs::stop_one_task,
+            commands::labs::export_lab_report,
         ]))
 }
 

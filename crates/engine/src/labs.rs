@@ -600,3 +600,38 @@ async fn aws_check(
         )),
     }
 }
+
+/// The high-availability experiment: stops one running task of the service (the oldest), so the
+/// learner can watch the service replace it on the health map. Returns the stopped task's id.
+/// Refused when the service runs fewer than two tasks (stopping its only task is an outage,
+/// not an experiment).
+pub async fn stop_one_task(conn: &Connection, spec: &ProjectSpec) -> Result<String, ErrorBody> {
+    let target = crate::deploy::service_ref(conn, spec).await?;
+    let h = crate::rollout::look(conn, &target).await?;
+    let mut running: Vec<_> = h
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == "RUNNING" && t.desired_status == "RUNNING")
+        .collect();
+    if running.len() < 2 {
+        return Err(ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "The service runs {} task(s): stopping one would take the app down, which is not what the experiment shows.",
+                running.len()
+            ),
+            "Set [service] desired_count = 2 or more in slipway.toml and apply, then try again.",
+        ));
+    }
+    running.sort_by_key(|t| t.started_ms);
+    let task = running[0];
+    conn.ecs()
+        .stop_task()
+        .cluster(&target.cluster)
+        .task(&task.arn)
+        .reason("Slipway lab: high-availability experiment (one task stopped on purpose)")
+        .send()
+        .await
+        .map_err(conn.fail("ECS", "StopTask"))?;
+    Ok(task.id.clone())
+}

@@ -337,3 +337,124 @@ async fn a_question_passes_only_on_the_right_answer() {
         vec![("Answer".to_string(), "awsvpc".to_string())]
     );
 }
+
+#[tokio::test]
+async fn the_ha_experiment_stops_one_task_and_the_service_replaces_it() {
+    let stack = PracticeStack::from_env();
+    slipway_aws::practice::probe_aws_endpoint(&stack)
+        .await
+        .expect("the practice stack runs (scripts/practice start)");
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(slipway_store::Store::open_in(data.path()).unwrap());
+    let conn = slipway_aws::Connection::practice(&stack, None, store.clone());
+    let name = unique("ha");
+    let cancel = CancellationToken::new();
+    let one = ProjectSpec::parse(&format!(
+        "[app]\nname = \"{name}\"\nport = 8080\n[service]\ndesired_count = 1\n"
+    ))
+    .unwrap();
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1";
+    let change = plan_service(&conn, &one, image).await.unwrap();
+    let report = apply_change(
+        &conn,
+        store.as_ref(),
+        &name,
+        &change,
+        DEFAULT_CONCURRENCY,
+        &cancel,
+        |_| {},
+    )
+    .await;
+    assert!(report.succeeded(), "{:?}", report.failed);
+    let target = service_ref(&conn, &one).await.unwrap();
+    slipway_engine::rollout::wait_steady(&conn, &target, Duration::from_secs(60), &cancel, |_| {})
+        .await
+        .unwrap();
+    // One task: refused, with what to do.
+    let e = slipway_engine::labs::stop_one_task(&conn, &one)
+        .await
+        .expect_err("one task only");
+    assert!(e.hint.contains("desired_count = 2"), "{}", e.hint);
+
+    let two = ProjectSpec::parse(&format!(
+        "[app]\nname = \"{name}\"\nport = 8080\n[service]\ndesired_count = 2\n"
+    ))
+    .unwrap();
+    let change = plan_service(&conn, &two, image).await.unwrap();
+    let report = apply_change(
+        &conn,
+        store.as_ref(),
+        &name,
+        &change,
+        DEFAULT_CONCURRENCY,
+        &cancel,
+        |_| {},
+    )
+    .await;
+    assert!(report.succeeded(), "{:?}", report.failed);
+    let before = slipway_engine::rollout::wait_steady(
+        &conn,
+        &target,
+        Duration::from_secs(60),
+        &cancel,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(before.running, 2);
+    let stopped = slipway_engine::labs::stop_one_task(&conn, &two)
+        .await
+        .unwrap();
+    let after = slipway_engine::rollout::wait_steady(
+        &conn,
+        &target,
+        Duration::from_secs(60),
+        &cancel,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(after.running, 2, "the service replaced the stopped task");
+    let live: Vec<_> = after
+        .tasks
+        .iter()
+        .filter(|t| t.last_status == "RUNNING")
+        .map(|t| t.id.clone())
+        .collect();
+    assert!(
+        !live.contains(&stopped),
+        "{stopped} is not among the running tasks {live:?}"
+    );
+    let gone = after
+        .tasks
+        .iter()
+        .find(|t| t.id == stopped)
+        .expect("the stopped task is listed");
+    assert!(
+        gone.stopped_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("high-availability experiment")),
+        "{gone:?}"
+    );
+
+    let all = plan_destroy(&conn, store.as_ref(), &two, false)
+        .await
+        .unwrap();
+    let (report, left) = destroy(
+        &conn,
+        store.as_ref(),
+        &two,
+        &all,
+        false,
+        DEFAULT_CONCURRENCY,
+        &cancel,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        report.succeeded() && left.is_empty(),
+        "{:?} {left:?}",
+        report.failed
+    );
+}

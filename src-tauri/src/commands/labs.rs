@@ -134,3 +134,40 @@ pub async fn aws_cli_history(
         .take(limit as usize)
         .collect())
 }
+
+/// The high-availability experiment: stops one running task of the project's service so the
+/// learner watches the service replace it. Returns the stopped task's id.
+#[tauri::command]
+pub async fn stop_one_task(state: State<'_, AppState>, path: String) -> Result<String, ErrorBody> {
+    let spec = load_spec(&resolve_project_dir(&path)?)?;
+    let conn = state.aws().await?;
+    slipway_engine::labs::stop_one_task(&conn, &spec).await
+}
+
+/// Writes the lab report (Markdown, in `lang`) into the project folder, atomically, and returns
+/// the file's path.
+#[tauri::command]
+pub async fn export_lab_report(
+    state: State<'_, AppState>,
+    path: String,
+    lab: String,
+    lang: String,
+) -> Result<String, ErrorBody> {
+    let l = self::lab(&lab)?;
+    let dir = resolve_project_dir(&path)?;
+    let key = dir.to_string_lossy().to_string();
+    let checks = state.store.lab_checks(&key, &l.id)?;
+    let md = labs::report_markdown(&l, &checks, &lang, &key, |ms| {
+        // The worklog's precision: the day and the minute, in UTC.
+        slipway_core::journal::utc_minute(ms)
+    });
+    let file = dir.join(format!("slipway-lab-{}.md", l.id));
+    slipway_core::atomic::write_atomic(&file, md.as_bytes()).map_err(|e| {
+        ErrorBody::new(
+            ErrorCode::InvalidInput,
+            format!("Could not write {}: {e}", file.display()),
+            "Check that the project folder is writable and the disk is not full.",
+        )
+    })?;
+    Ok(file.to_string_lossy().to_string())
+}

@@ -1199,4 +1199,6 @@ export function listLabs(): Promise<Array<Lab>> { return invoke("list_labs"); }
 export function labProgress(path: string, lab: string): Promise<Array<StepCheck>> { return invoke("lab_progress", { path, lab }); }
 export function checkLabStep(path: string, lab: string, step: string, answer: number | null): Promise<CheckResult> { return invoke("check_lab_step", { path, lab, step, answer }); }
 export function awsCliHistory(limit: number): Promise<Array<CliCommand>> { return invoke("aws_cli_history", { limit }); }
+export function stopOneTask(path: string): Promise<string> { return invoke("stop_one_task", { path }); }
+export function exportLabReport(path: string, lab: string, lang: string): Promise<string> { return invoke("export_lab_report", { path, lab, lang }); }
 export { Channel };
