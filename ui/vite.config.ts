@@ -32,7 +32,8 @@ export default defineConfig({
     rolldownOptions: { plugins: [d3ColorFrozenPrototype()] },
   },
   clearScreen: false,
-  server: { host: "127.0.0.1", port: 1420, strictPort: true },
+  // The mock backend (mock mode, and its tests) reads the real lab files from the Rust crate.
+  server: { host: "127.0.0.1", port: 1420, strictPort: true, fs: { allow: [".", "../crates/core/labs"] } },
   build: { target: "es2022", outDir: "dist", emptyOutDir: true, sourcemap: false },
   test: {
     environment: "jsdom",

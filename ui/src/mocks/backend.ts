@@ -4,11 +4,13 @@
 // (?scenario=docker-down | empty | build-fails | smoke-fails | disk-changed, step 3's in
 // registry.ts: push-tag-exists | push-auth | registry-drift, step 4's in service.ts and step 5's
 // in pipeline.ts: pipeline | pipeline-runs | pipeline-practice | pipeline-buildspec, step 6's in
-// monitor.ts: monitor-rollout | monitor-rollback | monitor-pipeline-fail | monitor-bench).
+// monitor.ts: monitor-rollout | monitor-rollback | monitor-pipeline-fail | monitor-bench, Lab
+// mode's in labs.ts: labs | labs-fail).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { BuildEvent, BuildForm, ConnectionInfo, DoctorCheck, InitForm, ProfileSummary, ProjectSummary, PushProgress, RunEvent, Settings } from "../lib/bindings";
 import * as build from "./build";
+import * as labs from "./labs";
 import * as monitor from "./monitor";
 import * as pipeline from "./pipeline";
 import * as project from "./project";
@@ -80,6 +82,7 @@ export function installMockBackend(scenario: string): void {
     if (!folders.has(p)) {
       const made = project.makeProject(p);
       pipeline.seed(made, scenario);
+      labs.seed(made, scenario);
       folders.set(p, made);
     }
     return folders.get(p)!;
@@ -91,6 +94,7 @@ export function installMockBackend(scenario: string): void {
     if (monitor.handles(cmd, a, scenario)) return monitor.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
     if (service.handles(cmd, a)) return service.dispatch(cmd, a, folder, scenario);
     if (pipeline.handles(cmd, a)) return pipeline.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
+    if (labs.handles(cmd)) return labs.dispatch(cmd, a, folder, scenario);
     switch (cmd) {
       case "detect_stack":
         await new Promise((r) => setTimeout(r, 120));

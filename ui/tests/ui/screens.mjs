@@ -1,5 +1,7 @@
 // The UI's screens in a real browser, backend mocked through Tauri's mock IPC.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parse as parseToml } from "smol-toml";
 
 const STEPS = ["dockerfile", "build", "registry", "service", "pipeline", "monitor"];
 
@@ -1407,7 +1409,8 @@ export const pipelineTests = [
       const tail = await page.textContent('[data-testid="pipeline-failure-tail"]');
       assert.match(tail, /npm ERR! command failed/);
       assert.match(tail, /Command did not exit successfully npm run build --prefix static exit status 1/);
-      assert.match(await failure.textContent(), /What to do:.*Run the same command on your machine/s);
+      // The words come from the catalogue by the failure's key and phase (the backend's English is the fallback).
+      assert.match(await failure.textContent(), /What to do:.*reproduce with `slipway build` on your machine/s);
       assert.equal(await page.isVisible('[data-testid="pipeline-failure-aws"]'), false, "AWS's own message is folded away");
       assert.deepEqual(await stageStates(page), ["Source:succeeded", "Build:failed", "Deploy:not_started"]);
       assert.equal(await page.getAttribute('[data-testid="pipeline-phases"] [data-phase="BUILD"]', "data-state"), "failed");
@@ -2093,14 +2096,14 @@ export const monitorTests = [
     },
   },
   {
-    name: "monitor: in practice mode every chart says there are no data points, and why",
+    name: "monitor: in practice mode every chart says why it is empty: the emulator cannot answer CloudWatch",
     async run(page, { shot }) {
       await openMonitor(page);
       await page.waitForSelector('[data-testid="metric-empty"]', { timeout: 15000 });
       const empty = await page.locator('[data-testid="metric-chart"]').evaluateAll((els) => els.map((e) => `${e.dataset.id}:${e.dataset.points}:${e.querySelector('[data-testid="metric-empty"]')?.dataset.reason}`));
-      assert.deepEqual(empty, ["cpu:0:no_data", "memory:0:no_data", "requests:0:no_data", "http_5xx:0:no_data", "latency:0:no_data"]);
-      assert.match(await page.textContent('[data-testid="metric-empty"] >> nth=0'), /No data points in the last hour — a new or idle service, or the practice emulator, which records no metrics/);
-      assert.match(await page.textContent('[data-testid="metrics-practice"]'), /the emulator records no metrics by itself/);
+      assert.deepEqual(empty, ["cpu:0:practice", "memory:0:practice", "requests:0:practice", "http_5xx:0:practice", "latency:0:practice"]);
+      assert.match(await page.textContent('[data-testid="metric-empty"] >> nth=0'), /Not available in practice mode: the emulator cannot answer CloudWatch metrics/);
+      assert.match(await page.textContent('[data-testid="metrics-practice"]'), /cannot answer CloudWatch's metrics protocol/);
       assert.equal(await page.locator('[data-testid="metric-latest"]').count(), 0);
       assert.equal(await page.locator('[data-testid="metric-chart"] canvas').count(), 0, "nothing to draw");
       await shot("monitor-metrics-practice", { clip: await metricsClip(page) });
@@ -2262,3 +2265,306 @@ export const monitorTests = [
 ];
 
 tests.push(...monitorTests);
+
+// Lab mode: the labs from crates/core/labs/*.toml, each step checked by the (mocked) backend.
+const LABS = ["week7", "ecs-workshop", "containers-lecture"];
+/** A lab file as written, to compare the screen with (the files change as the labs are written). */
+const labFile = (id) => parseToml(readFileSync(new URL(`../../../crates/core/labs/${id}.toml`, import.meta.url), "utf8"));
+const WEEK7 = labFile("week7");
+const WORKSHOP = labFile("ecs-workshop");
+const LECTURE = labFile("containers-lecture");
+const questionCount = (lab) => lab.steps.filter((s) => s.check.kind === "question").length;
+const labStep = (id) => `[data-testid="lab-step"][data-id="${id}"]`;
+const labStepStatus = (page, id) => page.getAttribute(labStep(id), "data-status");
+
+/** Opens Lab mode and one lab's page. */
+async function openLab(page, id) {
+  await page.click('[data-testid="nav-labs"]');
+  await page.waitForSelector(`[data-testid="lab-card"][data-id="${id}"]`, { timeout: 10000 });
+  await page.click(`[data-testid="lab-card"][data-id="${id}"] button`);
+  await page.waitForSelector(`[data-testid="lab-page"][data-id="${id}"]`);
+}
+
+/** Presses a step's Check and waits until its verdict is `status`. */
+async function checkStep(page, id, status) {
+  await page.click(`${labStep(id)} [data-testid="lab-check"]`);
+  await page.waitForSelector(`${labStep(id)}[data-status="${status}"]`, { timeout: 10000 });
+}
+
+/** Where an element is on the whole page (for a full-page screenshot's clip). */
+const pageBox = (page, selector) =>
+  page.locator(selector).evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height };
+  });
+
+/** A step's evidence as "key=value" lines. */
+const evidenceOf = (page, id) =>
+  page.locator(`${labStep(id)} [data-testid="lab-evidence"] > div`).evaluateAll((els) => els.map((e) => `${e.querySelector("dt").textContent.trim()}=${e.querySelector("dd").textContent.trim()}`));
+
+export const labTests = [
+  {
+    name: "labs: three labs as cards with their progress; Week 7 opens from the keyboard as a checklist without checkboxes",
+    query: "?scenario=labs",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="labs-screen"] [data-testid="lab-card"]', { timeout: 10000 });
+      const ids = await page.locator('[data-testid="lab-card"]').evaluateAll((els) => els.map((e) => e.dataset.id));
+      assert.deepEqual(ids, LABS);
+      await shot("labs-list-light-en");
+      const week7 = page.locator('[data-testid="lab-card"][data-id="week7"]');
+      assert.ok((await week7.textContent()).includes(WEEK7.title.en), "the lab's own title");
+      assert.match(await week7.textContent(), new RegExp(`${WEEK7.steps.length} steps`));
+      assert.match(await week7.locator('[data-testid="lab-progress"]').textContent(), new RegExp(`0 of ${WEEK7.steps.length} passed`));
+      assert.equal(questionCount(LECTURE), LECTURE.steps.length, "the lecture is all questions");
+      assert.match(await page.textContent('[data-testid="lab-card"][data-id="containers-lecture"]'), new RegExp(`Lecture.*${LECTURE.steps.length} questions`, "s"));
+      assert.match(await page.textContent('[data-testid="lab-card"][data-id="ecs-workshop"]'), new RegExp(`Workshop.*${WORKSHOP.steps.length} steps · ${questionCount(WORKSHOP)} questions`, "s"));
+      await week7.locator("button").focus();
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[data-testid="lab-page"][data-id="week7"]');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "lab-title", "focus moves to the lab's title");
+      const states = await page.locator('[data-testid="lab-step"]').evaluateAll((els) => els.map((e) => e.dataset.status));
+      assert.deepEqual(states, Array(WEEK7.steps.length).fill("unchecked"));
+      assert.equal(await page.locator('[data-testid="lab-page"] input[type="checkbox"]').count(), 0, "a step cannot be ticked by hand");
+      assert.match(await page.textContent(`${labStep("day2-docker")} [data-testid="lab-status"]`), /Never checked/);
+      assert.match(await page.textContent(labStep("cleanup")), /Clean-up/);
+      // The commands inside a step's text read as code, and a concept opens in place.
+      assert.equal(await page.textContent(`${labStep("day3-ecr-repo")} code.cmd`), "aws ecr create-repository --repository-name <name> --image-scanning-configuration scanOnPush=true");
+      assert.equal(await page.textContent(`${labStep("day2-build")} code.cmd`), "docker build -t <name>:<tag> .");
+      const concept = page.locator(`${labStep("day3-ecr-repo")} [data-testid="lab-concept"][data-id="ecr"]`);
+      assert.equal(await concept.locator(".body").isVisible(), false);
+      await concept.locator("summary").click();
+      assert.match(await concept.textContent(), /A Docker registry run by AWS/);
+      await page.click('[data-testid="lab-back"]');
+      await page.waitForSelector('[data-testid="lab-card"][data-id="week7"]');
+      assert.equal(await page.evaluate(() => document.activeElement?.closest("[data-testid=lab-card]")?.dataset.id), "week7", "focus returns to the card");
+    },
+  },
+  {
+    name: "labs: Check turns a step pass with its evidence; the ECR steps wait for a real push, then the cost banner leads to the destroy",
+    query: "?scenario=labs",
+    async run(page, { shot }) {
+      await openLab(page, "week7");
+      await page.click(`${labStep("day2-dockerfile")} [data-testid="lab-check"]`);
+      await page.waitForSelector(`${labStep("day2-dockerfile")} [data-testid="lab-check"] .spinner`);
+      await page.waitForSelector(`${labStep("day2-dockerfile")}[data-status="pass"]`, { timeout: 10000 });
+      assert.deepEqual((await evidenceOf(page, "day2-dockerfile")).slice(0, 2), ["Errors=0", "Warnings=3"]);
+      assert.match(await page.textContent(labStep("day2-dockerfile")), /The Dockerfile lints without errors\..*Checked now/s);
+      assert.match(await page.textContent(`${labStep("day2-dockerfile")} [data-testid="lab-status"]`), /Passed/);
+      await checkStep(page, "day2-build", "pass");
+      assert.deepEqual(await evidenceOf(page, "day2-build"), ["Image=shop-api:3f2a1bc", "Size=231.7 MB", "Builds=2"]);
+      await checkStep(page, "day3-ecr-push", "not_yet");
+      assert.match(await page.textContent(labStep("day3-ecr-push")), /There is no repository shop-api yet\./);
+      assert.match(await page.textContent(`${labStep("day3-ecr-push")} [data-testid="lab-status"]`), /Not yet/);
+      assert.match(await page.textContent('[data-testid="lab-page"] > header [data-testid="lab-progress"]'), new RegExp(`2 of ${WEEK7.steps.length} passed`));
+      assert.equal(await page.isVisible('[data-testid="cost-banner"]'), false, "nothing in AWS yet");
+      // Do it: push in step 3, come back, check again.
+      await page.click(`${labStep("day3-ecr-push")} [data-testid="lab-goto"]`);
+      await page.waitForSelector('[data-testid="repository"][data-exists]');
+      await page.waitForSelector('[data-testid="local-builds"]');
+      await pushAndWait(page, "pushed");
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="lab-page"][data-id="week7"]', { timeout: 10000 });
+      assert.equal(await labStepStatus(page, "day3-ecr-push"), "not_yet", "the last check is kept until checked again");
+      await checkStep(page, "day3-ecr-push", "pass");
+      const evidence = await evidenceOf(page, "day3-ecr-push");
+      assert.equal(evidence[0], "Tag=3f2a1bc");
+      assert.match(evidence[1], /^Digest=sha256:[0-9a-f]{64}$/);
+      await checkStep(page, "day3-ecr-repo", "pass");
+      assert.match((await evidenceOf(page, "day3-ecr-repo")).join("\n"), /Repository=123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop-api\nScan on push=true/);
+      // An AWS step passes and the clean-up does not: the lab may be billing.
+      await page.waitForSelector('[data-testid="cost-banner"]');
+      assert.match(await page.textContent('[data-testid="cost-banner"]'), /Resources from this lab may be billing until you clean up/);
+      await checkStep(page, "cleanup", "not_yet");
+      assert.deepEqual((await evidenceOf(page, "cleanup")).slice(0, 1), ["Resources left=1"]);
+      // The top of the page: the progress, the cost banner and the first steps, checked.
+      await shot("labs-week7-light-en", { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 2600 } });
+      await page.click('[data-testid="cost-destroy"]');
+      await page.waitForSelector('[data-testid="danger-zone"]', { timeout: 10000 });
+      assert.equal(await page.getAttribute('[data-testid="nav-service"]', "aria-current"), "page");
+    },
+  },
+  {
+    name: "labs: a Dockerfile with a lint error fails its step, with the linter's findings as evidence; a failed call shows its error",
+    query: "?scenario=labs-fail",
+    async run(page) {
+      await openLab(page, "week7");
+      await checkStep(page, "day2-dockerfile", "fail");
+      assert.match(await page.textContent(labStep("day2-dockerfile")), /The linter finds 1 error\(s\) in the Dockerfile\./);
+      assert.match(await page.textContent(`${labStep("day2-dockerfile")} [data-testid="lab-status"]`), /Not passing/);
+      const evidence = await evidenceOf(page, "day2-dockerfile");
+      assert.equal(evidence[0], "Errors=1");
+      assert.match(evidence[2], /^SW1001=line \d+: EXPOSE does not include port 5000/);
+      // A check whose call fails says why where it was pressed, and leaves the step as it was.
+      await page.click(`${labStep("day2-run")} [data-testid="lab-check"]`);
+      const notice = page.locator(`${labStep("day2-run")} [data-testid="error-notice"][data-code="store_failed"]`);
+      await notice.waitFor({ timeout: 5000 });
+      assert.match(await notice.textContent(), /database is locked/);
+      assert.equal(await labStepStatus(page, "day2-run"), "unchecked");
+      assert.ok(await page.isEnabled(`${labStep("day2-run")} [data-testid="lab-check"]`), "Check can be pressed again");
+      // Fixing it is done in step 1, never here.
+      assert.match(await page.textContent(`${labStep("day2-dockerfile")} [data-testid="lab-goto"]`), /Do it in step 1 · Dockerfile/);
+      await page.click(`${labStep("day2-dockerfile")} [data-testid="lab-goto"]`);
+      assert.equal(await page.getAttribute('[data-testid="nav-dockerfile"]', "aria-current"), "page");
+    },
+  },
+  {
+    name: "labs: a question answered wrong explains why, then the right answer passes and explains every choice",
+    query: "?scenario=labs",
+    async run(page, { shot }) {
+      await openLab(page, "containers-lecture");
+      assert.equal(await page.locator('[data-testid="lab-check-all"]').count(), 0, "a lecture has only questions: nothing to check all");
+      assert.equal(await page.locator('[data-testid="lab-check"]').count(), 0);
+      const q = labStep("docker-vocabulary");
+      assert.equal(await page.locator(`${q} [data-testid="lab-question-choice"]`).count(), 3);
+      await page.click(`${q} [data-testid="lab-question-choice"][data-index="0"]`);
+      await page.click(`${q} [data-testid="lab-answer"]`);
+      await page.waitForSelector(`${q}[data-status="fail"]`, { timeout: 5000 });
+      const whys = () => page.locator(`${q} [data-testid="lab-why"]`).evaluateAll((els) => els.map((e) => e.dataset.index));
+      assert.deepEqual(await whys(), ["0"], "why only for the chosen answer, the right one not given away");
+      assert.match(await page.textContent(`${q} [data-testid="lab-why"]`), /An image is read-only/);
+      assert.match(await page.textContent(`${q} li.wrong`), /The file appears in the image.*Not this one/s);
+      assert.match(await page.textContent(`${q} [data-testid="lab-status"]`), /Not passing/);
+      await page.click(`${q} [data-testid="lab-question-choice"][data-index="1"]`);
+      await page.click(`${q} [data-testid="lab-answer"]`);
+      await page.waitForSelector(`${q}[data-status="pass"]`, { timeout: 5000 });
+      assert.deepEqual(await whys(), ["0", "1", "2"], "once right, why for every choice");
+      assert.match(await page.textContent(`${q} li.right`), /Only that container sees the file/);
+      // The choice carries the verdict; the check's English words would only repeat it.
+      assert.equal(await page.locator(`${q} [data-testid="lab-evidence"]`).count(), 0);
+      await shot("labs-question-light-en", { fullPage: true, clip: await pageBox(page, q) });
+      assert.match(await page.textContent('[data-testid="lab-page"] > header [data-testid="lab-progress"]'), new RegExp(`1 of ${LECTURE.steps.length} passed`));
+      // The answer is kept: the list and a fresh visit show it.
+      await page.click('[data-testid="lab-back"]');
+      assert.match(await page.textContent('[data-testid="lab-card"][data-id="containers-lecture"] [data-testid="lab-progress"]'), new RegExp(`1 of ${LECTURE.steps.length} passed`));
+    },
+  },
+  {
+    name: "labs: Do it in step N opens that wizard step, the health-map tip opens Monitor, and coming back shows the lab again",
+    query: "?scenario=labs",
+    async run(page) {
+      await openLab(page, "week7");
+      const cases = [
+        ["day2-dockerfile", "dockerfile", /Do it in step 1 · Dockerfile/],
+        ["day2-run", "build", /Do it in step 2 · Build & run/],
+        ["day3-ecr-repo", "registry", /Do it in step 3 · Registry/],
+        ["day4-cluster", "service", /Do it in step 4 · Service/],
+        ["day6-pipeline", "pipeline", /Do it in step 5 · Pipeline/],
+        ["day5-alb", "monitor", /Do it in step 6 · Monitor/],
+      ];
+      for (const [step, screen, label] of cases) {
+        const goto = page.locator(`${labStep(step)} [data-testid="lab-goto"]`);
+        assert.match(await goto.textContent(), label);
+        await goto.click();
+        assert.equal(await page.getAttribute(`[data-testid="nav-${screen}"]`, "aria-current"), "page", `${step} → ${screen}`);
+        await page.click('[data-testid="nav-labs"]');
+        await page.waitForSelector('[data-testid="lab-page"][data-id="week7"]', { timeout: 10000 });
+      }
+      assert.equal(await page.locator(`${labStep("day2-docker")} [data-testid="lab-goto"]`).count(), 0, "a step without a screen has no Do it");
+      const tip = page.locator(`${labStep("day5-scaling")} [data-testid="lab-watch"]`);
+      assert.match(await tip.textContent(), /The load experiment/);
+      await tip.locator('[data-testid="lab-watch-open"]').click();
+      assert.equal(await page.getAttribute('[data-testid="nav-monitor"]', "aria-current"), "page");
+    },
+  },
+  {
+    name: "labs: Check all runs every step in order with a progress bar",
+    query: "?scenario=labs",
+    async run(page) {
+      await openLab(page, "week7");
+      await page.click('[data-testid="lab-check-all"]');
+      await page.waitForSelector('[data-testid="lab-check-all-progress"] [role="progressbar"]');
+      assert.match(await page.textContent('[data-testid="lab-check-all-progress"]'), new RegExp(`Checking 1 of ${WEEK7.steps.length}: Day 2 · Docker is ready`));
+      assert.ok(await page.isDisabled('[data-testid="lab-check-all"]'));
+      await page.waitForSelector('[data-testid="lab-check-all-done"]', { timeout: 20000 });
+      const states = await page.locator('[data-testid="lab-step"]').evaluateAll((els) => els.map((e) => `${e.dataset.id}:${e.dataset.status}`));
+      assert.deepEqual(states.slice(0, 5), ["day2-docker:pass", "day2-dockerfile:pass", "day2-build:pass", "day2-run:pass", "day3-ecr-repo:not_yet"]);
+      assert.ok(states.every((s) => !s.endsWith(":unchecked")), states.join(" "));
+      assert.match(await page.textContent('[data-testid="lab-check-all-done"]'), new RegExp(`Checked ${WEEK7.steps.length} steps: 5 of them pass\\.`));
+      assert.match(await page.textContent('[data-testid="lab-page"] > header [data-testid="lab-progress"]'), new RegExp(`5 of ${WEEK7.steps.length} passed`));
+    },
+  },
+  {
+    name: "labs: Show me how lists the AWS CLI commands to copy, and flags the shortened ones",
+    query: "?scenario=labs",
+    async run(page, { shot }) {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+      await openLab(page, "ecs-workshop");
+      const list = page.locator('[data-testid="cli-history"] [data-testid="cli-command"]');
+      await list.first().waitFor({ timeout: 10000 });
+      assert.equal(await list.count(), 6);
+      const commands = await list.locator("code").allTextContents();
+      assert.ok(commands.every((c) => c.startsWith("aws ") && c.endsWith(" --region us-east-1")), commands.join("\n"));
+      assert.match(commands.at(-1), /^aws ecr create-repository --repository-name shop-api/);
+      const incomplete = page.locator('[data-testid="cli-command"][data-complete="false"]');
+      assert.equal(await incomplete.count(), 2);
+      assert.match(await incomplete.first().textContent(), /Parameters shortened in the journal: complete them before running\./);
+      assert.equal(await page.locator('[data-testid="cli-command"][data-complete="true"] [data-testid="cli-incomplete"]').count(), 0);
+      await list.last().locator('[data-testid="cli-copy"]').click();
+      await page.waitForSelector('[data-testid="cli-command"]:last-child [data-testid="cli-copy"][data-copied]');
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), commands.at(-1));
+      await page.locator('[data-testid="cli-history"]').scrollIntoViewIfNeeded();
+      await shot("labs-cli-history", { clip: await page.locator('[data-testid="cli-history"]').boundingBox() });
+    },
+  },
+  {
+    name: "labs: in Vietnamese and the dark theme the labs' own text and all the chrome are Vietnamese",
+    query: "?scenario=labs",
+    locale: "vi-VN",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="lab-card"]', { timeout: 10000 });
+      assert.match(await page.textContent("h1"), /Bài lab/);
+      const card = page.locator('[data-testid="lab-card"][data-id="week7"]');
+      assert.ok((await card.textContent()).includes(WEEK7.title.vi), "the lab's own Vietnamese title");
+      assert.match(await card.textContent(), new RegExp(`${WEEK7.steps.length} bước`));
+      assert.match(await card.textContent(), new RegExp(`Đạt 0/${WEEK7.steps.length} bước`));
+      await shot("labs-list-dark-vi");
+      await openLab(page, "week7");
+      assert.match(await page.textContent(`${labStep("day2-docker")} h3`), /Ngày 2 · Docker sẵn sàng/);
+      assert.match(await page.textContent(`${labStep("day2-docker")} [data-testid="lab-status"]`), /Chưa kiểm tra/);
+      assert.match(await page.textContent(`${labStep("day2-dockerfile")} [data-testid="lab-check"]`), /Kiểm tra/);
+      assert.match(await page.textContent(`${labStep("day2-dockerfile")} [data-testid="lab-goto"]`), /Làm ở bước 1 · Dockerfile/);
+      assert.match(await page.textContent('[data-testid="lab-check-all"]'), /Kiểm tra tất cả/);
+      assert.equal(await page.textContent(`${labStep("day3-ecr-repo")} code.cmd`), "aws ecr create-repository --repository-name <tên> --image-scanning-configuration scanOnPush=true");
+      await checkStep(page, "day2-docker", "pass");
+      await checkStep(page, "day2-dockerfile", "pass");
+      await checkStep(page, "day3-ecr-repo", "not_yet");
+      assert.match(await page.textContent(`${labStep("day2-docker")} [data-testid="lab-status"]`), /Đạt/);
+      assert.match(await page.textContent(`${labStep("day3-ecr-repo")} [data-testid="lab-status"]`), /Chưa xong/);
+      assert.match(await page.textContent(labStep("day2-docker")), /Đã kiểm tra/);
+      // The check's own words stay as the backend wrote them.
+      assert.deepEqual(await evidenceOf(page, "day2-docker"), ["Engine=27.3.1", "API=1.47"]);
+      assert.match(await page.textContent('[data-testid="lab-page"] > header [data-testid="lab-progress"]'), new RegExp(`Đạt 2/${WEEK7.steps.length} bước`));
+      await page.click(`${labStep("day2-docker")} [data-testid="lab-concept"] summary`);
+      assert.match(await page.textContent(`${labStep("day2-docker")} [data-testid="lab-concept"]`), /Giải thích: Container và máy ảo.*Máy ảo/s);
+      assert.match(await page.textContent('[data-testid="cli-history"] h2'), /Chỉ cho tôi cách làm/);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+      await shot("labs-week7-dark-vi", { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 2600 } });
+    },
+  },
+  {
+    name: "labs: without a project the labs can be read, and say that checks need one",
+    query: "?scenario=empty",
+    async run(page) {
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="lab-card"]', { timeout: 10000 });
+      assert.ok(await page.isVisible('[data-testid="labs-no-project"]'));
+      assert.equal(await page.locator('[data-testid="lab-card"] [data-testid="lab-progress"]').count(), 0);
+      assert.match(await page.textContent('[data-testid="lab-card"][data-id="week7"]'), /Open a project to track your progress/);
+      await openLab(page, "containers-lecture");
+      assert.match(await page.textContent(labStep("docker-vocabulary")), /Four words to know first/);
+      assert.ok(await page.isDisabled(`${labStep("docker-vocabulary")} [data-testid="lab-answer"]`));
+      await page.click('[data-testid="lab-back"]');
+      await page.click('[data-testid="lab-card"][data-id="week7"] button');
+      await page.waitForSelector('[data-testid="lab-page"][data-id="week7"]');
+      assert.ok(await page.isDisabled(`${labStep("day2-docker")} [data-testid="lab-check"]`));
+      assert.equal(await page.locator('[data-testid="lab-check-all"]').count(), 0);
+      await page.click('[data-testid="labs-open-project"]');
+      assert.match(await page.textContent("h1"), /Open a project/);
+    },
+  },
+];
+
+tests.push(...labTests);

@@ -2,6 +2,8 @@
 import { addMessages, init, locale } from "svelte-i18n";
 import type { Language } from "../bindings";
 import en from "./en.json";
+import labsEn from "./labs.en.json";
+import labsVi from "./labs.vi.json";
 import lintEn from "./lint.en.json";
 import lintVi from "./lint.vi.json";
 import monitorEn from "./monitor.en.json";
@@ -36,6 +38,9 @@ addMessages("vi", { pipeline: pipelineVi });
 // Step 6 (watching the service and the pipeline), read as monitor.<key>.
 addMessages("en", { monitor: monitorEn });
 addMessages("vi", { monitor: monitorVi });
+// Lab mode (the labs, their checks and the AWS CLI history), read as labs.<key>.
+addMessages("en", { labs: labsEn });
+addMessages("vi", { labs: labsVi });
 
 /** The language to start in before settings load: the browser's, when it is Vietnamese. */
 export function guessLanguage(navigatorLanguage: string | undefined): Language {
