@@ -57,5 +57,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "check_lab_step",
     "aws_cli_history",
     "stop_one_task",
+    "experiment_target",
+    "load_test",
+    "bad_deploy",
     "export_lab_report",
 ];

@@ -23,7 +23,7 @@ use slipway_core::health::{
     ContainerInfo, DeploymentInfo, ServiceEvent, ServiceHealth, TargetInfo, TaskInfo,
 };
 use slipway_core::labs::{
-    Check, CheckResult, Choice, Concept, Lab, LabKind, LabStatus, LabStep, Text,
+    Check, CheckResult, Choice, Concept, Experiment, Lab, LabKind, LabStatus, LabStep, Text,
 };
 use slipway_core::lint::{Finding, Fix, Severity, TextEdit};
 use slipway_core::metrics::{MetricSeries, MissingReason, ServiceMetrics};
@@ -50,6 +50,7 @@ use slipway_docker::probe::ProbeResponse;
 use slipway_docker::push::{LayerState, PushEvent};
 use slipway_engine::apply::{ApplyEvent, ApplyReport, StepFailure};
 use slipway_engine::deploy::{DeployEvent, DeployOutcome};
+use slipway_engine::experiments::{BadDeploy, LoadReport, LoadSample, LoadTarget, StatusCount};
 use slipway_engine::local::{LocalBuild, RunEvent};
 use slipway_engine::monitor::{DowntimeReport, Milestone, MonitorUpdate, ProbeSample};
 use slipway_engine::pipeline::runs::PipelineRun;
@@ -434,6 +435,28 @@ pub fn command_sigs(cfg: &Config) -> Vec<CommandSig> {
             String::name(cfg),
         ),
         sig(
+            "experiment_target",
+            vec![("path", String::name(cfg))],
+            LoadTarget::name(cfg),
+        ),
+        sig(
+            "load_test",
+            vec![
+                ("path", String::name(cfg)),
+                ("url", String::name(cfg)),
+                ("requests", u32::name(cfg)),
+                ("concurrency", u32::name(cfg)),
+                ("operation", String::name(cfg)),
+                ("on_sample", format!("Channel<{}>", LoadSample::name(cfg))),
+            ],
+            LoadReport::name(cfg),
+        ),
+        sig(
+            "bad_deploy",
+            vec![("path", String::name(cfg))],
+            BadDeploy::name(cfg),
+        ),
+        sig(
             "export_lab_report",
             vec![
                 ("path", String::name(cfg)),
@@ -582,6 +605,12 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
         CheckResult::decl(cfg),
         StepCheck::decl(cfg),
         CliCommand::decl(cfg),
+        Experiment::decl(cfg),
+        LoadTarget::decl(cfg),
+        LoadSample::decl(cfg),
+        StatusCount::decl(cfg),
+        LoadReport::decl(cfg),
+        BadDeploy::decl(cfg),
     ]
 }
 

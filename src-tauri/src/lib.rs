@@ -114,6 +114,9 @@ pub fn builder<R: Runtime>(
             commands::labs::check_lab_step,
             commands::labs::aws_cli_history,
             commands::labs::stop_one_task,
+            commands::labs::experiment_target,
+            commands::labs::load_test,
+            commands::labs::bad_deploy,
             commands::labs::export_lab_report,
         ]))
 }

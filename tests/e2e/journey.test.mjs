@@ -112,7 +112,7 @@ async function journey(s, name, project, shot, attr) {
 
   // Step 2: build through the Engine API with step-by-step progress, then run and smoke-test.
   await s.click('[data-testid="nav-build"]');
-  await s.click('[data-testid="build-start"]');
+  await s.clickWhenEnabled('[data-testid="build-start"]');
   await s.waitFor('[data-testid="build-progress"][data-state="running"]', { what: "the build running" });
   await s.waitFor('[data-testid^="step-"][data-status="running"]', { timeoutMs: 60000, what: "a step running" });
   shot("journey-2-building");

@@ -60,7 +60,7 @@ test("Lab mode in Vietnamese: Week 7's Day 3 ECR steps, done through the wizard,
     await s.click('[data-testid="write-files"]');
     await s.waitFor('[data-testid="written"]', { what: "the files written" });
     await s.click('[data-testid="nav-build"]');
-    await s.click('[data-testid="build-start"]');
+    await s.clickWhenEnabled('[data-testid="build-start"]');
     await s.waitFor('[data-testid="build-progress"][data-state="built"]', { timeoutMs: 5 * MINUTE, what: "the image built" });
 
     // The Week 7 lab, in Vietnamese: Day 3's steps are not done yet.

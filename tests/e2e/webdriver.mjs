@@ -54,6 +54,15 @@ export class Session {
     await this.cmd("POST", `/element/${el}/click`, {});
   }
 
+  /** Clicks `css` once it is enabled (a button a screen disables while it loads ignores clicks). */
+  async clickWhenEnabled(css, { timeoutMs = 30000 } = {}) {
+    await this.until(
+      `const el = document.querySelector(${JSON.stringify(css)}); return !!el && !el.disabled && el.getAttribute("aria-disabled") !== "true";`,
+      { timeoutMs, what: `${css} enabled` },
+    );
+    await this.click(css);
+  }
+
   async text(css) {
     const el = await this.waitFor(css);
     return this.cmd("GET", `/element/${el}/text`);

@@ -219,6 +219,36 @@ enum Command {
 }
 
 #[derive(Subcommand, Debug)]
+enum ExperimentCommand {
+    /// Stops the oldest running task of the service: watch the service replace it.
+    StopTask {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Sends a bounded number of GETs to the service's URL (in practice mode, to the app
+    /// running locally), printing progress and a summary.
+    LoadTest {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The URL (default: the service's, or the local app's in practice mode).
+        #[arg(long)]
+        url: Option<String>,
+        /// How many requests (1–5000).
+        #[arg(long, default_value_t = 500)]
+        requests: u32,
+        /// How many at once (1–20).
+        #[arg(long, default_value_t = 10)]
+        concurrency: u32,
+    },
+    /// Deploys a revision whose image does not exist: ECS cannot pull it and the circuit
+    /// breaker rolls back. `slipway watch` shows it; `slipway apply` restores the service.
+    BadDeploy {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum LabCommand {
     /// The built-in labs.
     List {
@@ -242,6 +272,12 @@ enum LabCommand {
         /// vi or en.
         #[arg(long, default_value = "en")]
         lang: String,
+    },
+    /// The labs' experiments on the project's service: stop one task (HA), a bounded load
+    /// test, a deliberately broken deploy (the circuit breaker rolls it back).
+    Experiment {
+        #[command(subcommand)]
+        which: ExperimentCommand,
     },
     /// A report of the lab (each step's latest check and its evidence) in Markdown, for the
     /// weekly worklog.
@@ -709,6 +745,16 @@ async fn run(cli: Cli) -> Outcome {
                     lang,
                     output,
                 } => lab::report(&ctx, &dir, &lab, &lang, output.as_deref()),
+                LabCommand::Experiment { which } => match which {
+                    ExperimentCommand::StopTask { dir } => lab::stop_task(&ctx, &dir).await,
+                    ExperimentCommand::LoadTest {
+                        dir,
+                        url,
+                        requests,
+                        concurrency,
+                    } => lab::load_test(&ctx, &dir, url, requests, concurrency).await,
+                    ExperimentCommand::BadDeploy { dir } => lab::bad_deploy(&ctx, &dir).await,
+                },
                 LabCommand::List { .. } => Outcome::BadInput,
             },
             Err(e) => output::error(cli.json, &e, Outcome::Environment),

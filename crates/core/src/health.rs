@@ -140,7 +140,16 @@ impl ServiceHealth {
         let Some(p) = self.primary() else {
             return false;
         };
-        let one = self.deployments.len() == 1;
+        // A deployment the circuit breaker stopped, with nothing left running, is history.
+        let one = self
+            .deployments
+            .iter()
+            .filter(|d| {
+                !(d.rollout_state.as_deref() == Some("FAILED") && d.running == 0 && d.pending == 0)
+                    || d.status == "PRIMARY"
+            })
+            .count()
+            == 1;
         let rolled = p.rollout_state.as_deref().is_none_or(|s| s == "COMPLETED");
         let counts = self.running == self.desired && p.running == p.desired && self.pending == 0;
         let targets = !has_load_balancer

@@ -148,6 +148,21 @@ pub struct LabStep {
     /// What to look at on the health map while doing it (the experiments).
     #[serde(default)]
     pub watch: Option<Text>,
+    /// The experiment the step offers to run (Slipway does it on the learner's service).
+    #[serde(default)]
+    pub experiment: Option<Experiment>,
+}
+
+/// The experiments the labs ask for, each one click on the step that teaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Experiment {
+    /// Stop one of the service's tasks and watch the service replace it (high availability).
+    StopTask,
+    /// A bounded load test against the service's URL (auto scaling adds tasks).
+    LoadTest,
+    /// Deploy a revision whose image cannot be pulled and watch the circuit breaker roll back.
+    BadDeploy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -169,6 +184,16 @@ pub struct Lab {
     pub steps: Vec<LabStep>,
     #[serde(default)]
     pub concepts: BTreeMap<String, Concept>,
+}
+
+impl Lab {
+    /// Whether the lab has created something to clean up: a step that reads the account (not
+    /// the clean-up itself) has passed. Until then the clean-up step has nothing to prove.
+    pub fn created_something(&self, passed: impl Fn(&str) -> bool) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.check.reads_aws() && s.check != Check::NothingLeft && passed(&s.id))
+    }
 }
 
 /// A lab file that is not right, with where.
@@ -241,6 +266,18 @@ pub fn parse(file: &str, text: &str) -> Result<Lab, LabError> {
         }
         if s.watch.as_ref().is_some_and(blank) {
             return Err(at("`watch` needs both vi and en text"));
+        }
+        if s.experiment.is_some() {
+            if s.watch.is_none() {
+                return Err(at(
+                    "an experiment needs a `watch` text: what to look for while it runs",
+                ));
+            }
+            if lab.kind == LabKind::Lecture {
+                return Err(at(
+                    "a lecture creates nothing, so it has no service to experiment on",
+                ));
+            }
         }
         if let Some(screen) = &s.screen {
             if !SCREENS.contains(&screen.as_str()) {
@@ -494,6 +531,55 @@ check = { kind = "nothing_left" }
             en.contains("Passed 0/2") && en.contains("**Not checked**"),
             "{en}"
         );
+    }
+
+    #[test]
+    fn experiments_need_what_to_watch_and_the_labs_offer_all_three() {
+        let with = |extra: &str| {
+            MINIMAL.replace(
+                "check = { kind = \"image_pushed\" }",
+                &format!("check = {{ kind = \"image_pushed\" }}\n{extra}"),
+            )
+        };
+        let e = parse("t.toml", &with("experiment = \"stop_task\"")).unwrap_err();
+        assert!(e.message.contains("needs a `watch` text"), "{e}");
+        let lab = parse(
+            "t.toml",
+            &with("experiment = \"bad_deploy\"\nwatch = { vi = \"Xem\", en = \"Look\" }"),
+        )
+        .unwrap();
+        assert_eq!(lab.steps[0].experiment, Some(Experiment::BadDeploy));
+        let e = parse("t.toml", &with("experiment = \"reboot\"")).unwrap_err();
+        assert!(e.message.contains("unknown variant"), "{e}");
+        let lecture = with("experiment = \"load_test\"\nwatch = { vi = \"Xem\", en = \"Look\" }")
+            .replace("kind = \"lab\"", "kind = \"lecture\"");
+        assert!(parse("t.toml", &lecture)
+            .unwrap_err()
+            .message
+            .contains("a lecture creates nothing"));
+        let mut offered: Vec<Experiment> = built_in()
+            .unwrap()
+            .iter()
+            .flat_map(|l| l.steps.iter().filter_map(|s| s.experiment))
+            .collect();
+        offered.sort_by_key(|e| format!("{e:?}"));
+        assert_eq!(
+            offered,
+            vec![
+                Experiment::BadDeploy,
+                Experiment::LoadTest,
+                Experiment::StopTask
+            ]
+        );
+    }
+
+    #[test]
+    fn the_clean_up_has_something_to_prove_only_after_an_aws_step_passed() {
+        let lab = parse("t.toml", MINIMAL).unwrap();
+        assert!(!lab.created_something(|_| false));
+        // The clean-up's own pass does not count, nor would a local step.
+        assert!(!lab.created_something(|id| id == "clean"));
+        assert!(lab.created_something(|id| id == "a"));
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct LabContext<'a> {
     pub docker: Option<&'a Docker>,
     pub conn: Option<&'a Connection>,
     pub now_ms: i64,
+    /// The lab has created something (`Lab::created_something`): the clean-up passes only then,
+    /// so it proves something was removed rather than that nothing was ever made.
+    pub created: bool,
 }
 
 /// Runs one step's check. `answer` is the learner's choice for a question.
@@ -158,8 +161,6 @@ async fn container_answers(
     ctx: &LabContext<'_>,
     spec: &ProjectSpec,
 ) -> Result<CheckResult, ErrorBody> {
-    use bollard::query_parameters::ListContainersOptionsBuilder;
-    use std::collections::HashMap;
     let Some(d) = ctx.docker else {
         return Ok(CheckResult::new(
             LabStatus::NotYet,
@@ -167,33 +168,13 @@ async fn container_answers(
             ctx.now_ms,
         ));
     };
-    let label = format!(
-        "{}={}",
-        slipway_docker::container::PROJECT_LABEL,
-        spec.app.name
-    );
-    let opts = ListContainersOptionsBuilder::default()
-        .filters(&HashMap::from([("label", vec![label])]))
-        .build();
-    let running = d
-        .list_containers(Some(opts))
-        .await
-        .map_err(|e| ErrorBody::from(slipway_docker::DockerError::Engine(e)))?;
-    let port = running.iter().find_map(|c| {
-        c.ports.as_ref()?.iter().find_map(|p| {
-            (p.private_port == spec.app.port)
-                .then_some(p.public_port)
-                .flatten()
-        })
-    });
-    let Some(port) = port else {
+    let Some(url) = crate::experiments::local_app_url(d, spec).await? else {
         return Ok(CheckResult::new(
             LabStatus::NotYet,
             "No container of the project is running: run it locally in step 2.",
             ctx.now_ms,
         ));
     };
-    let url = format!("http://127.0.0.1:{port}{}", spec.app.health_path);
     Ok(
         match slipway_docker::probe::get(&url, std::time::Duration::from_secs(3)).await {
             Ok(r) if r.status < 400 => {
@@ -566,6 +547,12 @@ async fn aws_check(
             })
         }
         Check::NothingLeft => {
+            if !ctx.created {
+                return Ok(not_yet(
+                    "Nothing to clean up yet: this step counts once the lab has created something in AWS (an earlier step has passed).",
+                    now,
+                ));
+            }
             let left = crate::deploy::tagged_leftovers(conn, &spec.app.name).await?;
             Ok(if left.is_empty() {
                 CheckResult::new(

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod deploy;
 pub mod doctor;
+pub mod experiments;
 pub mod labs;
 pub mod local;
 pub mod monitor;

@@ -92,6 +92,29 @@ pub async fn reconcile(
     let old: Vec<_> = alive.iter().filter(|t| &t.task_definition != td).collect();
     let mut changed = false;
 
+    // ECS cannot start a task whose image is not in the registry: its tasks stay PENDING while
+    // the agent retries the pull, then stop with CannotPullContainerError. Each round either
+    // fails the tasks started in the last one or starts new ones, so the map shows both.
+    let pull_error = pull_error(conn, td).await?;
+    if let Some(reason) = &pull_error {
+        if !current.is_empty() {
+            for t in &current {
+                ecs.stop_task()
+                    .cluster(&health.cluster)
+                    .task(&t.arn)
+                    .reason(reason)
+                    .send()
+                    .await
+                    .map_err(conn.fail("ECS", "StopTask"))?;
+            }
+            return Ok(true);
+        }
+        let failed = failed_starts(health, td);
+        if failed >= crate::experiments::failure_threshold(health.desired) {
+            return circuit_breaker(conn, health, &old).await;
+        }
+    }
+
     // Rolling: never more than max_percent in total; start what room allows.
     let svc = ecs
         .describe_services()
@@ -131,6 +154,10 @@ pub async fn reconcile(
             req = req.network_configuration(n);
         }
         let out = req.send().await.map_err(conn.fail("ECS", "RunTask"))?;
+        if pull_error.is_some() {
+            // They never run, so never become targets; old tasks keep serving.
+            return Ok(true);
+        }
         if let Some(tg) = target_group {
             let mut targets = Vec::new();
             for t in out.tasks() {
@@ -205,6 +232,168 @@ pub async fn reconcile(
         changed = true;
     }
     Ok(changed)
+}
+
+/// The start of a pull failure's stopped reason, as ECS words it.
+const PULL_FAILED: &str = "CannotPullContainerError";
+
+/// Task definitions whose image is missing, with the reason their tasks stop; shared with
+/// `mark_pulling` so the map shows such tasks as PENDING (pulling), not running.
+fn unpullable() -> &'static std::sync::Mutex<std::collections::HashMap<String, String>> {
+    static M: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, String>>> =
+        std::sync::OnceLock::new();
+    M.get_or_init(Default::default)
+}
+
+/// `registry/repo:tag` → (`repo`, `tag`); a digest or a tagless reference is not checked.
+fn repository_and_tag(image: &str) -> Option<(String, String)> {
+    let (_, path) = image.split_once('/')?;
+    if path.contains('@') {
+        return None;
+    }
+    let (repo, tag) = path.rsplit_once(':')?;
+    Some((repo.to_string(), tag.to_string()))
+}
+
+/// Why ECS could not pull the task definition's image, when it could not: its ECR repository
+/// has no image with that tag. Only ECR images are checked; a pullable answer is kept, a
+/// missing image is looked up again each round until it is there.
+async fn pull_error(conn: &Connection, td: &str) -> Result<Option<String>, AwsError> {
+    static PULLABLE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::OnceLock::new();
+    let ok = PULLABLE.get_or_init(Default::default);
+    if ok.lock().is_ok_and(|s| s.contains(td)) {
+        return Ok(None);
+    }
+    let out = conn
+        .ecs()
+        .describe_task_definition()
+        .task_definition(td)
+        .send()
+        .await
+        .map_err(conn.fail("ECS", "DescribeTaskDefinition"))?;
+    let mut missing = None;
+    for c in out
+        .task_definition()
+        .map(|t| t.container_definitions())
+        .unwrap_or_default()
+    {
+        let image = c.image().unwrap_or_default();
+        let Some((repo, tag)) = repository_and_tag(image) else {
+            continue;
+        };
+        if !image.contains(".dkr.ecr.") {
+            continue;
+        }
+        let found = conn
+            .ecr()
+            .describe_images()
+            .repository_name(&repo)
+            .image_ids(
+                aws_sdk_ecr::types::ImageIdentifier::builder()
+                    .image_tag(&tag)
+                    .build(),
+            )
+            .send()
+            .await;
+        // A repository the emulator does not know (tests that deploy a made-up image) is not
+        // judged; a known repository without the tag is what a bad deploy looks like.
+        if let Err(e) = found {
+            if e.into_service_error().is_image_not_found_exception() {
+                missing = Some(format!(
+                    "{PULL_FAILED}: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: {image}: not found"
+                ));
+                break;
+            }
+        }
+    }
+    match &missing {
+        None => {
+            if let Ok(mut s) = ok.lock() {
+                s.insert(td.to_string());
+            }
+            if let Ok(mut m) = unpullable().lock() {
+                m.remove(td);
+            }
+        }
+        Some(reason) => {
+            if let Ok(mut m) = unpullable().lock() {
+                m.insert(td.to_string(), reason.clone());
+            }
+        }
+    }
+    Ok(missing)
+}
+
+/// Tasks of `td` that failed to start (stopped because the image could not be pulled).
+fn failed_starts(health: &ServiceHealth, td: &str) -> u32 {
+    health
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.task_definition == td
+                && t.last_status == "STOPPED"
+                && t.stopped_reason
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(PULL_FAILED))
+        })
+        .count() as u32
+}
+
+/// The deployment circuit breaker, as ECS runs it: once enough tasks failed to start, it stops
+/// the deployment and, with rollback on, deploys the revision the old tasks still run.
+async fn circuit_breaker(
+    conn: &Connection,
+    health: &ServiceHealth,
+    old: &[&&slipway_core::health::TaskInfo],
+) -> Result<bool, AwsError> {
+    let svc = conn
+        .ecs()
+        .describe_services()
+        .cluster(&health.cluster)
+        .services(&health.service)
+        .send()
+        .await
+        .map_err(conn.fail("ECS", "DescribeServices"))?;
+    // The emulator does not keep deploymentConfiguration; Slipway applies the circuit breaker
+    // with rollback unless slipway.toml turns it off (and then the experiment is refused).
+    let rollback = svc
+        .services()
+        .first()
+        .and_then(|s| s.deployment_configuration())
+        .and_then(|d| d.deployment_circuit_breaker())
+        .is_none_or(|b| b.enable() && b.rollback());
+    let previous = old
+        .iter()
+        .filter(|t| t.last_status == "RUNNING")
+        .max_by_key(|t| slipway_core::health::revision_of(&t.task_definition))
+        .map(|t| t.task_definition.clone());
+    match (rollback, previous) {
+        (true, Some(prev)) => {
+            conn.ecs()
+                .update_service()
+                .cluster(&health.cluster)
+                .service(&health.service)
+                .task_definition(prev)
+                .send()
+                .await
+                .map_err(conn.fail("ECS", "UpdateService"))?;
+            Ok(true)
+        }
+        // Without rollback (or nothing to go back to) the deployment just stops launching.
+        _ => Ok(false),
+    }
+}
+
+/// Practice mode: tasks of a revision whose image cannot be pulled are shown as ECS shows them
+/// while its agent retries the pull: PENDING.
+pub fn mark_pulling(health: &mut ServiceHealth) {
+    let Ok(m) = unpullable().lock() else { return };
+    for t in &mut health.tasks {
+        if t.last_status != "STOPPED" && m.contains_key(&t.task_definition) {
+            t.last_status = "PENDING".into();
+        }
+    }
 }
 
 /// Practice mode: the service's and its deployments' counts, from the tasks the practice
@@ -284,5 +473,86 @@ pub fn derive_counts(health: &mut ServiceHealth) {
         .iter()
         .filter(|t| t.last_status != "RUNNING" && t.last_status != "STOPPED")
         .count() as i32;
+    circuit_breaker_record(health, &mut deployments);
     health.deployments = deployments;
+}
+
+/// How long the practice record of a rolled-back deployment stays on the map.
+const FAILED_SHOWN_MS: i64 = 15 * 60 * 1000;
+
+/// The deployments the circuit breaker stopped, derived from the tasks that failed to start:
+/// a newer revision than the one serving, with at least the threshold of failed starts in the
+/// last 15 minutes, is a FAILED deployment rolled back (with the event ECS writes); the
+/// serving revision itself failing is a FAILED primary.
+fn circuit_breaker_record(
+    health: &mut ServiceHealth,
+    deployments: &mut Vec<slipway_core::health::DeploymentInfo>,
+) {
+    use slipway_core::health::revision_of;
+    let threshold = crate::experiments::failure_threshold(health.desired);
+    let mut failed: std::collections::BTreeMap<String, (u32, i64)> = Default::default();
+    for t in &health.tasks {
+        if t.last_status == "STOPPED"
+            && t.stopped_reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with(PULL_FAILED))
+        {
+            let e = failed.entry(t.task_definition.clone()).or_insert((0, 0));
+            e.0 += 1;
+            e.1 = e.1.max(t.stopped_ms.unwrap_or(0));
+        }
+    }
+    let serving = health.task_definition.clone();
+    let serving_rev = revision_of(&serving);
+    for (td, (count, last)) in failed {
+        if count < threshold {
+            continue;
+        }
+        let reason = "ECS deployment circuit breaker: tasks failed to start.".to_string();
+        if td == serving {
+            if let Some(p) = deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+                p.rollout_state = Some("FAILED".into());
+                p.rollout_reason = Some(reason);
+                p.failed = count as i32;
+            }
+            continue;
+        }
+        let recent = last == 0 || health.observed_ms - last < FAILED_SHOWN_MS;
+        if revision_of(&td) <= serving_rev || !recent {
+            continue;
+        }
+        let id = format!("ecs-svc/practice-{}", revision_of(&td).unwrap_or(0));
+        if let Some(p) = deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+            p.rollout_reason = Some(format!(
+                "ECS deployment circuit breaker: rolling back to deploymentId {}.",
+                p.id
+            ));
+        }
+        let short = td.rsplit('/').next().unwrap_or(&td).to_string();
+        health.events.insert(
+            0,
+            slipway_core::health::ServiceEvent {
+                id: format!("practice-breaker-{short}"),
+                at_ms: last,
+                message: format!(
+                    "(service {}) (deployment {id}) deployment failed: tasks failed to start. The circuit breaker rolled back ({count} tasks failed to start with {short}).",
+                    health.service
+                ),
+            },
+        );
+        deployments.push(slipway_core::health::DeploymentInfo {
+            id,
+            status: "ACTIVE".into(),
+            rollout_state: Some("FAILED".into()),
+            rollout_reason: Some(reason),
+            task_definition: td,
+            desired: 0,
+            running: 0,
+            pending: 0,
+            failed: count as i32,
+            created_ms: None,
+            updated_ms: (last > 0).then_some(last),
+        });
+    }
+    health.events.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
 }

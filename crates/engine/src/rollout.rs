@@ -78,6 +78,7 @@ pub async fn look(conn: &Connection, target: &ServiceRef) -> Result<ServiceHealt
     )
     .await?;
     if conn.practice {
+        practice::mark_pulling(&mut health);
         practice::derive_counts(&mut health);
     }
     Ok(health)

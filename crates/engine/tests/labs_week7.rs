@@ -79,8 +79,10 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
             docker: Some(&docker),
             conn: Some(&conn),
             now_ms: now_ms(),
+            created: false,
         };
         expect(&ctx, "day2-docker", LabStatus::Pass).await;
+        expect(&ctx, "cleanup", LabStatus::NotYet).await;
         expect(&ctx, "day2-dockerfile", LabStatus::NotYet).await;
         expect(&ctx, "day3-ecr-repo", LabStatus::NotYet).await;
         let no_docker = LabContext {
@@ -107,8 +109,21 @@ async fn week7_checks_turn_from_not_yet_to_pass_and_the_clean_up_leaves_nothing(
         docker: Some(&docker),
         conn: Some(&conn),
         now_ms: now_ms(),
+        // The ECR, ECS and ELB steps below pass before the clean-up is checked.
+        created: true,
     };
     expect(&ctx(), "day2-dockerfile", LabStatus::Pass).await;
+    // The clean-up proves nothing before the lab has made something, though nothing is left.
+    let fresh = LabContext {
+        created: false,
+        ..ctx()
+    };
+    let r = expect(&fresh, "cleanup", LabStatus::NotYet).await;
+    assert!(
+        r.summary.contains("Nothing to clean up yet"),
+        "{}",
+        r.summary
+    );
     for id in [
         "day2-build",
         "day2-run",
@@ -326,6 +341,7 @@ async fn a_question_passes_only_on_the_right_answer() {
         docker: None,
         conn: None,
         now_ms: 0,
+        created: false,
     };
     assert_eq!(run_check(&ctx, &q, None).await.status, LabStatus::NotYet);
     assert_eq!(run_check(&ctx, &q, Some(0)).await.status, LabStatus::Fail);

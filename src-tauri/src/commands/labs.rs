@@ -8,8 +8,10 @@ use slipway_core::awscli::{cli_command, CliCommand};
 use slipway_core::labs::{self, CheckResult, Lab};
 use slipway_core::project::resolve_project_dir;
 use slipway_core::{ErrorBody, ErrorCode};
+use slipway_engine::experiments::{self, BadDeploy, LoadReport, LoadSample, LoadTarget};
 use slipway_engine::labs::{run_check, LabContext};
 use slipway_engine::project::load_spec;
+use tauri::ipc::Channel;
 use tauri::State;
 use ts_rs::TS;
 
@@ -100,12 +102,19 @@ pub async fn check_lab_step(
     } else {
         None
     };
+    let saved = state.store.lab_checks(&dir.to_string_lossy(), &l.id)?;
+    let created = l.created_something(|id| {
+        saved
+            .iter()
+            .any(|(s, r)| s == id && r.status == labs::LabStatus::Pass)
+    });
     let ctx = LabContext {
         dir: &dir,
         spec: spec.as_ref(),
         docker: docker.as_ref(),
         conn: conn.as_ref(),
         now_ms: now_ms(),
+        created,
     };
     let result = run_check(&ctx, &s.check, answer).await;
     state
@@ -142,6 +151,62 @@ pub async fn stop_one_task(state: State<'_, AppState>, path: String) -> Result<S
     let spec = load_spec(&resolve_project_dir(&path)?)?;
     let conn = state.aws().await?;
     slipway_engine::labs::stop_one_task(&conn, &spec).await
+}
+
+/// Where the load-test experiment should go: the service's URL, or in practice mode the app
+/// running on this machine (the emulator's load balancer is not real), with what to know.
+#[tauri::command]
+pub async fn experiment_target(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<LoadTarget, ErrorBody> {
+    let spec = load_spec(&resolve_project_dir(&path)?)?;
+    let conn = state.aws().await?;
+    let docker = state.docker().await.ok();
+    experiments::load_target(&conn, docker.as_ref(), &spec).await
+}
+
+/// The load-test experiment: `requests` GETs of `url`, `concurrency` at a time (bounded: 5,000
+/// requests, 20 at once, 60 s), only to the project's own load balancer or this machine;
+/// progress streamed, cancelled by `cancel_operation(operation)`.
+#[tauri::command]
+pub async fn load_test(
+    state: State<'_, AppState>,
+    path: String,
+    url: String,
+    requests: u32,
+    concurrency: u32,
+    operation: String,
+    on_sample: Channel<LoadSample>,
+) -> Result<LoadReport, ErrorBody> {
+    let spec = load_spec(&resolve_project_dir(&path)?)?;
+    experiments::check_load_bounds(&url, requests, concurrency)?;
+    let conn = state.aws().await?;
+    let own = if conn.practice {
+        None
+    } else {
+        experiments::service_url(&conn, &spec).await?
+    };
+    experiments::check_load_url(&url, own.as_deref())?;
+    let op = state.operations.start(&operation);
+    let report = experiments::load_test(&url, requests, concurrency, &op.token, |s| {
+        if let Err(e) = on_sample.send(s.clone()) {
+            tracing::debug!(error = %e, "load-test channel closed");
+        }
+    })
+    .await;
+    report
+}
+
+/// The bad-deploy experiment: deploys a revision whose image cannot be pulled, so the learner
+/// watches the circuit breaker roll back on the health map.
+#[tauri::command]
+pub async fn bad_deploy(state: State<'_, AppState>, path: String) -> Result<BadDeploy, ErrorBody> {
+    let spec = load_spec(&resolve_project_dir(&path)?)?;
+    let conn = state.aws().await?;
+    let target = slipway_engine::deploy::service_ref(&conn, &spec).await?;
+    let now_s = (now_ms() / 1000).max(0) as u64;
+    experiments::bad_deploy(&conn, &target, &spec, now_s).await
 }
 
 /// Writes the lab report (Markdown, in `lang`) into the project folder, atomically, and returns

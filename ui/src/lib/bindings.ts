@@ -1104,7 +1104,11 @@ screen: string | null, title: Text, body: Text, check: Check, concepts: Array<st
 /**
  * What to look at on the health map while doing it (the experiments).
  */
-watch: Text | null, };
+watch: Text | null, 
+/**
+ * The experiment the step offers to run (Slipway does it on the learner's service).
+ */
+experiment: Experiment | null, };
 
 export type Concept = { title: Text, body: Text, };
 
@@ -1142,6 +1146,78 @@ complete: boolean,
  * Whether the call changed something (not a Describe/List/Get).
  */
 changes: boolean, service: string, operation: string, at_ms: number, };
+
+export type Experiment = "stop_task" | "load_test" | "bad_deploy";
+
+export type LoadTarget = { 
+/**
+ * The URL to load; none when nothing answers yet.
+ */
+url: string | null, 
+/**
+ * The app the learner runs on this machine (practice mode), not the service.
+ */
+local: boolean, 
+/**
+ * What the learner should know about this target.
+ */
+note: string | null, };
+
+export type LoadSample = { 
+/**
+ * Milliseconds since the test started.
+ */
+at_ms: number, 
+/**
+ * Requests answered or failed so far.
+ */
+sent: number, ok: number, failed: number, 
+/**
+ * Requests finished in the last second.
+ */
+rps: number, 
+/**
+ * The 95th percentile latency of the answers so far.
+ */
+p95_ms: number | null, };
+
+export type StatusCount = { status: number | null, count: number, };
+
+export type LoadReport = { url: string, sent: number, 
+/**
+ * Answers with a 2xx or 3xx status.
+ */
+ok: number, failed: number, 
+/**
+ * By status, the most frequent first.
+ */
+statuses: Array<StatusCount>, p50_ms: number | null, p95_ms: number | null, max_ms: number | null, duration_ms: number, 
+/**
+ * Requests per second over the whole test.
+ */
+rps: number, samples: Array<LoadSample>, 
+/**
+ * Cancelled, or stopped by the time limit before every request was sent.
+ */
+stopped_early: boolean, };
+
+export type BadDeploy = { 
+/**
+ * The revision that cannot start (`family:revision`).
+ */
+broken_task_definition: string, 
+/**
+ * The image it names, which does not exist.
+ */
+image: string, 
+/**
+ * The revision serving until now, the one the circuit breaker goes back to.
+ */
+serving_task_definition: string, 
+/**
+ * How many tasks must fail before the circuit breaker acts.
+ */
+failure_threshold: number, };
 
 /** Every command rejects with an ErrorBody. */
 export function appInfo(): Promise<AppInfo> { return invoke("app_info"); }
@@ -1200,5 +1276,8 @@ export function labProgress(path: string, lab: string): Promise<Array<StepCheck>
 export function checkLabStep(path: string, lab: string, step: string, answer: number | null): Promise<CheckResult> { return invoke("check_lab_step", { path, lab, step, answer }); }
 export function awsCliHistory(limit: number): Promise<Array<CliCommand>> { return invoke("aws_cli_history", { limit }); }
 export function stopOneTask(path: string): Promise<string> { return invoke("stop_one_task", { path }); }
+export function experimentTarget(path: string): Promise<LoadTarget> { return invoke("experiment_target", { path }); }
+export function loadTest(path: string, url: string, requests: number, concurrency: number, operation: string, onSample: Channel<LoadSample>): Promise<LoadReport> { return invoke("load_test", { path, url, requests, concurrency, operation, onSample }); }
+export function badDeploy(path: string): Promise<BadDeploy> { return invoke("bad_deploy", { path }); }
 export function exportLabReport(path: string, lab: string, lang: string): Promise<string> { return invoke("export_lab_report", { path, lab, lang }); }
 export { Channel };

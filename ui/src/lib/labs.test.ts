@@ -3,7 +3,7 @@ import type { Check, CheckResult, Lab, LabStep } from "./bindings";
 import { answeredChoice, bodyBlocks, checkableSteps, inlineParts, isCleanup, mayBeBilling, progressOf, readsAws, resultsByStep, stepState, textIn, wizardStep } from "./labs";
 
 const t = (en: string) => ({ en, vi: `vi: ${en}` });
-const step = (id: string, check: Check, screen: string | null = null): LabStep => ({ id, screen, title: t(id), body: t(id), check, concepts: [], watch: null });
+const step = (id: string, check: Check, screen: string | null = null): LabStep => ({ id, screen, title: t(id), body: t(id), check, concepts: [], watch: null, experiment: null });
 const question: Check = { kind: "question", question: t("?"), choices: [{ text: t("a"), why: t("a") }, { text: t("b"), why: t("b") }], answer: 1 };
 const lab: Lab = {
   id: "week7",

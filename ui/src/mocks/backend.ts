@@ -94,7 +94,7 @@ export function installMockBackend(scenario: string): void {
     if (monitor.handles(cmd, a, scenario)) return monitor.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
     if (service.handles(cmd, a)) return service.dispatch(cmd, a, folder, scenario);
     if (pipeline.handles(cmd, a)) return pipeline.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
-    if (labs.handles(cmd)) return labs.dispatch(cmd, a, folder, scenario);
+    if (labs.handles(cmd)) return labs.dispatch(cmd, a, folder, scenario, settings.profile === "practice");
     switch (cmd) {
       case "detect_stack":
         await new Promise((r) => setTimeout(r, 120));

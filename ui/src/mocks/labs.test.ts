@@ -22,6 +22,18 @@ describe("the lab files as the mock serves them", () => {
     }
   });
 
+  it("offers each experiment once, on a step that says what to watch, never in a lecture", () => {
+    const offered = labs.flatMap((l) => l.steps.filter((s) => s.experiment !== null).map((s) => `${l.id}/${s.id}:${s.experiment}`));
+    expect(offered).toEqual(["week7/day5-alb:stop_task", "week7/day5-scaling:load_test", "ecs-workshop/monitor-and-rollback:bad_deploy"]);
+    for (const lab of labs) {
+      for (const s of lab.steps) {
+        if (s.experiment === null) continue;
+        expect(s.watch, `${lab.id}/${s.id}`).not.toBeNull();
+        expect(lab.kind, `${lab.id}/${s.id}`).not.toBe("lecture");
+      }
+    }
+  });
+
   it("finds commands in the bodies only where they are commands", () => {
     const code: string[] = [];
     for (const lab of labs) {

@@ -2567,4 +2567,338 @@ export const labTests = [
   },
 ];
 
-tests.push(...labTests);
+// The experiments on a step, the lab report and the concept diagrams.
+const experiment = (id) => `${labStep(id)} [data-testid="experiment"]`;
+const labMock = (page) => page.evaluate(() => window.__labMock ?? { calls: [], lastLoadReport: null });
+const watchOf = (lab, id) => lab.steps.find((s) => s.id === id).watch;
+
+/** Opens week7's load test and waits until its URL is prefilled from the backend's target. */
+async function openLoadTest(page) {
+  await openLab(page, "week7");
+  await page.waitForSelector(`${experiment("day5-scaling")} [data-testid="experiment-target-note"]`, { timeout: 5000 });
+  return page.locator(experiment("day5-scaling"));
+}
+
+export const experimentTests = [
+  {
+    name: "labs: Stop one task asks first, shows the stopped task's id, opens the health map and is still there on return",
+    query: "?scenario=deployed",
+    async run(page, { shot }) {
+      await openLab(page, "week7");
+      const panel = page.locator(experiment("day5-alb"));
+      assert.equal(await panel.getAttribute("data-kind"), "stop_task");
+      assert.match(await panel.locator('[data-testid="lab-watch"]').textContent(), /What to look for/);
+      assert.ok((await panel.locator('[data-testid="lab-watch"]').textContent()).includes(watchOf(WEEK7, "day5-alb").en), "the step's own watch text");
+      assert.equal(await page.locator(`${labStep("day5-alb")} aside[data-testid="lab-watch"]`).count(), 0, "the watch text is the panel's, not shown twice");
+      // The confirm comes first, with Cancel focused; Escape closes it and nothing is stopped.
+      const start = panel.locator('[data-testid="experiment-start"]');
+      await start.click();
+      assert.equal(await start.getAttribute("aria-expanded"), "true");
+      assert.match(await panel.locator('[data-testid="experiment-confirm-panel"]').textContent(), /Really stop one of the service's tasks\?.*starts a replacement/s);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "experiment-cancel");
+      await page.keyboard.press("Escape");
+      assert.equal(await panel.locator('[data-testid="experiment-confirm-panel"]').count(), 0);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "experiment-start", "focus returns to the button");
+      const changing = async () => (await labMock(page)).calls.filter((c) => c !== "experiment_target");
+      assert.deepEqual(await changing(), []);
+      // From the keyboard: open the confirm, Tab to Stop the task, Enter.
+      await page.keyboard.press("Enter");
+      await panel.locator('[data-testid="experiment-confirm-panel"]').waitFor();
+      await shot("labs-experiment-stop-confirm-light-en", { fullPage: true, clip: await pageBox(page, experiment("day5-alb")) });
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "experiment-confirm");
+      await page.keyboard.press("Enter");
+      await panel.locator('[data-testid="experiment-result"]').waitFor({ timeout: 5000 });
+      const id = (await panel.locator('[data-testid="experiment-task-id"]').textContent()).trim();
+      assert.match(id, /^[0-9a-f]{32}$/);
+      assert.match(await panel.locator('[data-testid="experiment-result"]').textContent(), /Task stopped\. ECS starts a replacement/);
+      assert.deepEqual(await changing(), ["stop_one_task"]);
+      await shot("labs-experiment-stop-light-en", { fullPage: true, clip: await pageBox(page, experiment("day5-alb")) });
+      await panel.locator('[data-testid="experiment-watch"]').click();
+      assert.equal(await page.getAttribute('[data-testid="nav-monitor"]', "aria-current"), "page");
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="lab-page"][data-id="week7"]', { timeout: 10000 });
+      assert.equal((await page.textContent(`${experiment("day5-alb")} [data-testid="experiment-task-id"]`)).trim(), id, "the result is kept");
+    },
+  },
+  {
+    name: "labs: a load test runs to the end with a full progress bar, a live chart and the mock's own numbers in the summary",
+    query: "?scenario=labs",
+    async run(page, { shot }) {
+      const panel = await openLoadTest(page);
+      // Practice mode says plainly what is loaded and that scaling cannot be watched.
+      const note = panel.locator('[data-testid="experiment-target-note"]');
+      assert.equal(await note.getAttribute("data-local"), "true");
+      assert.match(await note.textContent(), /Practice mode: the test loads the app on your machine.*Auto scaling cannot be watched here/s);
+      assert.equal(await panel.locator('[data-testid="experiment-load-url"]').inputValue(), "http://127.0.0.1:8080/health");
+      assert.equal(await panel.locator('[data-testid="experiment-load-requests"]').inputValue(), "500");
+      assert.equal(await panel.locator('[data-testid="experiment-load-concurrency"]').inputValue(), "10");
+      await panel.locator('[data-testid="experiment-load-start"]').click();
+      await panel.locator('[data-testid="experiment-load-stop"]').waitFor();
+      assert.ok(await panel.locator('[data-testid="experiment-load-url"]').isDisabled(), "the form is locked while it runs");
+      // Mid-way: part of the requests, a chart growing.
+      await page.waitForFunction((sel) => Number(document.querySelector(sel)?.dataset.sent) > 0, `${experiment("day5-scaling")} [data-testid="experiment-load-progress"]`, { timeout: 5000 });
+      const midway = Number(await panel.locator('[data-testid="experiment-load-progress"]').getAttribute("data-sent"));
+      assert.ok(midway > 0 && midway < 500, `midway ${midway}`);
+      await panel.locator('[data-testid="experiment-load-summary"]').waitFor({ timeout: 10000 });
+      const report = (await labMock(page)).lastLoadReport;
+      assert.equal(report.sent, 500);
+      assert.equal(report.stopped_early, false);
+      const progress = panel.locator('[data-testid="experiment-load-progress"]');
+      assert.equal(await progress.getAttribute("data-sent"), "500");
+      assert.equal(await progress.getAttribute("data-requests"), "500");
+      assert.equal(await progress.locator('[role="progressbar"]').getAttribute("aria-valuenow"), "500");
+      assert.match(await progress.textContent(), /500 of 500 requests/);
+      const chart = panel.locator('[data-testid="experiment-load-chart"]');
+      assert.equal(Number(await chart.getAttribute("data-points")), report.samples.length);
+      assert.ok(Number(await chart.getAttribute("data-bars")) > 0, "the failures show as bars");
+      assert.match(await chart.locator('svg[role="img"]').getAttribute("aria-label"), new RegExp(`${report.failed} failed so far`));
+      // The summary is the report, number by number.
+      const value = (id) => panel.locator(`[data-testid="load-${id}"]`).getAttribute("data-value");
+      for (const [id, key] of [["sent", "sent"], ["ok", "ok"], ["failed", "failed"], ["p50", "p50_ms"], ["p95", "p95_ms"], ["max", "max_ms"], ["duration", "duration_ms"], ["rps", "rps"]]) {
+        assert.equal(await value(id), String(report[key]), id);
+      }
+      assert.equal(report.ok + report.failed, 500);
+      assert.ok(report.failed > 0 && report.p50_ms < report.p95_ms && report.p95_ms <= report.max_ms, JSON.stringify(report));
+      assert.equal(await panel.locator('[data-testid="load-p95"]').textContent(), `${report.p95_ms} ms`);
+      const statuses = await panel.locator('[data-testid="load-status"]').evaluateAll((els) => els.map((e) => `${e.dataset.status}:${e.dataset.count}`));
+      assert.deepEqual(statuses, report.statuses.map((s) => `${s.status ?? "none"}:${s.count}`));
+      assert.match(await panel.locator('[data-testid="experiment-load-summary"]').textContent(), new RegExp(`${Math.floor((report.ok / report.sent) * 1000) / 10}% succeeded.*No answer`, "s"));
+      await panel.scrollIntoViewIfNeeded();
+      await shot("labs-experiment-load-light-en", { fullPage: true, clip: await pageBox(page, experiment("day5-scaling")) });
+    },
+  },
+  {
+    name: "labs: Stop ends a load test early and the summary covers what was sent",
+    query: "?scenario=labs",
+    async run(page) {
+      const panel = await openLoadTest(page);
+      await panel.locator('[data-testid="experiment-load-requests"]').fill("5000");
+      await panel.locator('[data-testid="experiment-load-start"]').click();
+      await page.waitForFunction((sel) => Number(document.querySelector(sel)?.dataset.sent) > 100, `${experiment("day5-scaling")} [data-testid="experiment-load-progress"]`, { timeout: 5000 });
+      await panel.locator('[data-testid="experiment-load-stop"]').click();
+      const summary = panel.locator('[data-testid="experiment-load-summary"]');
+      await summary.waitFor({ timeout: 5000 });
+      assert.equal(await summary.getAttribute("data-stopped-early"), "true");
+      assert.match(await summary.textContent(), /Stopped before every request was sent/);
+      const report = (await labMock(page)).lastLoadReport;
+      assert.ok(report.stopped_early && report.sent > 100 && report.sent < 5000, JSON.stringify({ sent: report.sent }));
+      assert.equal(await panel.locator('[data-testid="load-sent"]').getAttribute("data-value"), String(report.sent));
+      assert.equal(await panel.locator('[data-testid="load-sent"]').textContent(), report.sent.toLocaleString("en"));
+      const progress = panel.locator('[data-testid="experiment-load-progress"]');
+      assert.equal(await progress.getAttribute("data-sent"), String(report.sent));
+      assert.equal(await progress.getAttribute("data-requests"), "5000", "the bar stops short of the end");
+      assert.ok(report.duration_ms < 20000, `${report.duration_ms} ms`);
+      assert.ok(await panel.locator('[data-testid="experiment-load-start"]').isEnabled(), "it can run again");
+    },
+  },
+  {
+    name: "labs: a load test out of bounds says which field and why, and calls nothing",
+    query: "?scenario=labs",
+    async run(page) {
+      const panel = await openLoadTest(page);
+      const requests = panel.locator('[data-testid="experiment-load-requests"]');
+      await requests.fill("0");
+      await panel.locator('[data-testid="experiment-load-concurrency"]').fill("25");
+      await panel.locator('[data-testid="experiment-load-start"]').click();
+      const problems = panel.locator('[data-testid="experiment-load-problems"]');
+      await problems.waitFor();
+      assert.deepEqual(await problems.locator("li").evaluateAll((els) => els.map((e) => e.dataset.field)), ["requests", "concurrency"]);
+      assert.match(await problems.textContent(), /Requests must be a whole number from 1 to 5000\..*At once must be a whole number from 1 to 20\./s);
+      assert.equal(await requests.getAttribute("aria-invalid"), "true");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "experiment-load-requests", "focus goes to the first field to fix");
+      assert.equal(await panel.locator('[data-testid="experiment-load-progress"]').count(), 0);
+      assert.deepEqual((await labMock(page)).calls, ["experiment_target"], "no load_test was called");
+      // A URL that is not one, and a fraction, are caught the same way; fixing them starts it.
+      await panel.locator('[data-testid="experiment-load-url"]').fill("127.0.0.1:8080");
+      await requests.fill("2.5");
+      await panel.locator('[data-testid="experiment-load-concurrency"]').fill("20");
+      await panel.locator('[data-testid="experiment-load-start"]').click();
+      assert.deepEqual(await problems.locator("li").evaluateAll((els) => els.map((e) => e.dataset.field)), ["url", "requests"]);
+      assert.deepEqual((await labMock(page)).calls, ["experiment_target"]);
+      await panel.locator('[data-testid="experiment-load-url"]').fill("http://127.0.0.1:8080/health");
+      await requests.fill("40");
+      await panel.locator('[data-testid="experiment-load-start"]').click();
+      await panel.locator('[data-testid="experiment-load-summary"]').waitFor({ timeout: 10000 });
+      assert.equal(await problems.count(), 0);
+      assert.equal(await panel.locator('[data-testid="load-sent"]').getAttribute("data-value"), "40");
+      assert.deepEqual((await labMock(page)).calls, ["experiment_target", "load_test"]);
+    },
+  },
+  {
+    name: "labs: a load test of someone else's server is refused by the backend, with its message and hint in place",
+    query: "?scenario=labs",
+    async run(page) {
+      const panel = await openLoadTest(page);
+      await panel.locator('[data-testid="experiment-load-url"]').fill("http://example.com/");
+      await panel.locator('[data-testid="experiment-load-start"]').click();
+      const notice = panel.locator('[data-testid="error-notice"][data-code="invalid_input"]');
+      await notice.waitFor({ timeout: 5000 });
+      assert.match(await notice.textContent(), /example\.com is neither this project's load balancer nor this machine\..*only targets your own service's URL/s);
+      assert.equal(await panel.getAttribute("data-running"), null);
+      assert.equal(await panel.locator('[data-testid="experiment-load-test"]').getAttribute("data-running"), "false");
+    },
+  },
+  {
+    name: "labs: a bad deploy explains what will happen, then shows the broken and serving revisions (dark theme)",
+    query: "?scenario=deployed",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await openLab(page, "ecs-workshop");
+      const panel = page.locator(experiment("monitor-and-rollback"));
+      assert.equal(await panel.getAttribute("data-kind"), "bad_deploy");
+      assert.ok((await panel.locator('[data-testid="lab-watch"]').textContent()).includes(watchOf(WORKSHOP, "monitor-and-rollback").en));
+      await panel.locator('[data-testid="experiment-start"]').click();
+      const confirm = panel.locator('[data-testid="experiment-confirm-panel"]');
+      assert.equal(await confirm.locator("li").count(), 4);
+      assert.match(await confirm.textContent(), /a tag that does not exist.*cannot pull the image.*circuit breaker marks the deployment FAILED.*Apply in step 4 or run the pipeline/s);
+      await confirm.locator('[data-testid="experiment-confirm"]').click();
+      await panel.locator('[data-testid="experiment-start"] .spinner').waitFor();
+      await panel.locator('[data-testid="experiment-result"]').waitFor({ timeout: 5000 });
+      assert.equal(await panel.locator('[data-testid="experiment-broken"]').textContent(), "shop-api:4");
+      assert.equal(await panel.locator('[data-testid="experiment-serving"]').textContent(), "shop-api:3");
+      assert.match(await panel.locator('[data-testid="experiment-image"]').textContent(), /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop-api:slipway-broken-\d{10}$/);
+      assert.equal(await panel.locator('[data-testid="experiment-threshold"]').getAttribute("data-n"), "3");
+      assert.match(await panel.locator('[data-testid="experiment-threshold"]').textContent(), /after 3 failed tasks/);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+      await panel.scrollIntoViewIfNeeded();
+      await shot("labs-experiment-bad-deploy-dark-en", { fullPage: true, clip: await pageBox(page, experiment("monitor-and-rollback")) });
+      // A second one is the next revision, still rolling back to the one serving.
+      await panel.locator('[data-testid="experiment-start"]').click();
+      await panel.locator('[data-testid="experiment-confirm"]').click();
+      await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === "shop-api:5", `${experiment("monitor-and-rollback")} [data-testid="experiment-broken"]`, { timeout: 5000 });
+      await panel.locator('[data-testid="experiment-watch"]').click();
+      assert.equal(await page.getAttribute('[data-testid="nav-monitor"]', "aria-current"), "page");
+    },
+  },
+  {
+    name: "labs: without a running service the experiments say why in place, and a load test in the dark theme shows its note",
+    query: "?scenario=labs",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await openLab(page, "week7");
+      const stop = page.locator(experiment("day5-alb"));
+      await stop.locator('[data-testid="experiment-start"]').click();
+      await stop.locator('[data-testid="experiment-confirm"]').click();
+      const notice = stop.locator('[data-testid="error-notice"][data-code="service_not_deployed"]');
+      await notice.waitFor({ timeout: 5000 });
+      assert.match(await notice.textContent(), /The service shop-api is not deployed\..*Apply the service \(step 4\) first/s);
+      assert.equal(await stop.locator('[data-testid="experiment-result"]').count(), 0);
+      await page.click('[data-testid="lab-back"]');
+      await openLab(page, "ecs-workshop");
+      const bad = page.locator(experiment("monitor-and-rollback"));
+      await bad.locator('[data-testid="experiment-start"]').click();
+      await bad.locator('[data-testid="experiment-confirm"]').click();
+      await bad.locator('[data-testid="error-notice"][data-code="service_not_deployed"]').waitFor({ timeout: 5000 });
+      await page.click('[data-testid="lab-back"]');
+      const load = await openLoadTest(page);
+      await load.locator('[data-testid="experiment-load-requests"]').fill("200");
+      await load.locator('[data-testid="experiment-load-start"]').click();
+      await load.locator('[data-testid="experiment-load-summary"]').waitFor({ timeout: 10000 });
+      await load.scrollIntoViewIfNeeded();
+      await shot("labs-experiment-load-dark-en", { fullPage: true, clip: await pageBox(page, experiment("day5-scaling")) });
+    },
+  },
+  {
+    name: "labs: Save report writes the lab's report in the UI's language and shows its path to copy",
+    query: "?scenario=labs",
+    async run(page) {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+      await openLab(page, "containers-lecture");
+      assert.equal(await page.locator('[data-testid="lab-check-all"]').count(), 0, "a lecture has no Check all");
+      await page.click('[data-testid="lab-save-report"]');
+      const saved = page.locator('[data-testid="lab-report-saved"]');
+      await saved.waitFor({ timeout: 5000 });
+      assert.equal(await saved.locator('[data-testid="lab-report-path"]').textContent(), "/home/lan/shop-api/slipway-lab-containers-lecture.md");
+      assert.match(await saved.textContent(), /Report saved:/);
+      await saved.locator('[data-testid="lab-report-copy"]').click();
+      await page.waitForSelector('[data-testid="lab-report-copy"][data-copied]');
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "/home/lan/shop-api/slipway-lab-containers-lecture.md");
+      // In Vietnamese the report is asked for in Vietnamese, next to Check all.
+      await page.click('[data-testid="nav-settings"]');
+      await page.selectOption('[data-testid="settings-language"]', "vi");
+      await page.waitForFunction(() => document.documentElement.lang === "vi");
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="lab-page"][data-id="containers-lecture"]', { timeout: 10000 });
+      await page.click('[data-testid="lab-back"]');
+      await openLab(page, "week7");
+      assert.match(await page.textContent('[data-testid="lab-save-report"]'), /Lưu báo cáo/);
+      // The experiments speak Vietnamese too (the backend's note stays as it wrote it).
+      assert.match(await page.textContent(`${experiment("day5-alb")} [data-testid="experiment-start"]`), /Dừng một task/);
+      await page.waitForSelector(`${experiment("day5-scaling")} [data-testid="experiment-target-note"]`);
+      assert.match(await page.textContent(experiment("day5-scaling")), /Thí nghiệm.*Kiểm tra tải.*Cần quan sát gì.*Chế độ thực hành.*Số request.*Cùng lúc.*Bắt đầu/s);
+      assert.ok(await page.isVisible('[data-testid="lab-check-all"]'));
+      await page.click('[data-testid="lab-save-report"]');
+      await page.waitForSelector('[data-testid="lab-report-path"]:has-text("slipway-lab-week7.md")', { timeout: 5000 });
+      assert.deepEqual((await labMock(page)).calls.filter((c) => c.startsWith("export_lab_report")), ["export_lab_report en", "export_lab_report vi"]);
+    },
+  },
+  {
+    name: "labs: a report that cannot be written shows the error where Save report was pressed",
+    query: "?scenario=labs-fail",
+    async run(page) {
+      await openLab(page, "week7");
+      await page.click('[data-testid="lab-save-report"]');
+      const notice = page.locator('[data-testid="lab-page"] > header [data-testid="error-notice"]');
+      await notice.waitFor({ timeout: 5000 });
+      assert.match(await notice.textContent(), /Could not write \/home\/lan\/shop-api\/slipway-lab-week7\.md: Permission denied.*project folder is writable/s);
+      assert.equal(await page.locator('[data-testid="lab-report-saved"]').count(), 0);
+      assert.ok(await page.isEnabled('[data-testid="lab-save-report"]'), "it can be tried again");
+    },
+  },
+  {
+    name: "labs: a concept's diagram draws beside its text, described in English, then in Vietnamese",
+    query: "?scenario=labs",
+    async run(page, { shot }) {
+      await openLab(page, "week7");
+      const concept = page.locator(`${labStep("day2-docker")} [data-testid="lab-concept"][data-id="container-vs-vm"]`);
+      await concept.locator("summary").click();
+      const figure = concept.locator('[data-testid="concept-diagram"]');
+      await figure.waitFor();
+      const svg = figure.locator('svg[role="img"]');
+      assert.match(await svg.getAttribute("aria-label"), /^Diagram: two virtual machines, each with its own guest operating system/);
+      assert.match(await svg.textContent(), /Virtual machines.*Containers.*Guest OS.*Hypervisor.*Shared host kernel/s);
+      // Beside the text, not below it, at this width; and drawn, not empty.
+      const [text, drawing] = await Promise.all([concept.locator(".body").boundingBox(), figure.boundingBox()]);
+      assert.ok(drawing.x > text.x + text.width - 1 && drawing.height > 80, JSON.stringify({ text, drawing }));
+      await shot("labs-concept-diagram-light-en", { clip: await concept.boundingBox() });
+      // Concepts without a diagram stay text only.
+      const ecr = page.locator(`${labStep("day3-ecr-repo")} [data-testid="lab-concept"][data-id="ecr"]`);
+      await ecr.locator("summary").click();
+      assert.equal(await ecr.locator('[data-testid="concept-diagram"]').count(), 0);
+      // Every diagram of the open lab is drawn with its description.
+      const drawn = await page.locator('[data-testid="concept-diagram"]').evaluateAll((els) => els.map((e) => `${e.dataset.id}:${e.querySelector("svg")?.getAttribute("aria-label")?.startsWith("Diagram:")}`));
+      assert.deepEqual(drawn.sort(), ["awsvpc:true", "container-vs-vm:true", "image-layers:true", "target-group:true"]);
+      await page.click('[data-testid="nav-settings"]');
+      await page.selectOption('[data-testid="settings-language"]', "vi");
+      await page.waitForFunction(() => document.documentElement.lang === "vi");
+      await page.click('[data-testid="nav-labs"]');
+      await page.waitForSelector('[data-testid="lab-page"][data-id="week7"]', { timeout: 10000 });
+      const vi = page.locator(`${labStep("day2-docker")} [data-testid="lab-concept"][data-id="container-vs-vm"]`);
+      if (!(await vi.getAttribute("open")) && !(await vi.evaluate((e) => e.open))) await vi.locator("summary").click();
+      const viSvg = vi.locator('[data-testid="concept-diagram"] svg[role="img"]');
+      assert.match(await viSvg.getAttribute("aria-label"), /^Sơ đồ: hai máy ảo/);
+      assert.match(await viSvg.textContent(), /Máy ảo.*Container.*HĐH khách.*Hypervisor.*Nhân HĐH dùng chung/s);
+      await shot("labs-concept-diagram-light-vi", { clip: await vi.boundingBox() });
+    },
+  },
+  {
+    name: "labs: the other concept diagrams draw in the dark theme (workshop: rolling bounds and the circuit breaker)",
+    query: "?scenario=labs",
+    colorScheme: "dark",
+    async run(page, { shot }) {
+      await openLab(page, "ecs-workshop");
+      const step = labStep("rolling-bounds");
+      for (const id of ["rolling-bounds", "circuit-breaker"]) {
+        const c = page.locator(`${step} [data-testid="lab-concept"][data-id="${id}"]`);
+        await c.locator("summary").click();
+        assert.ok((await c.locator('[data-testid="concept-diagram"] svg').boundingBox()).height > 80, id);
+      }
+      const colours = await page.locator(`${step} [data-testid="concept-diagram"][data-id="circuit-breaker"] rect.fail`).first().evaluate((e) => getComputedStyle(e).stroke);
+      assert.equal(colours, "rgb(251, 146, 60)", "the dark theme's fail colour");
+      await shot("labs-concept-diagrams-dark-en", { fullPage: true, clip: await pageBox(page, step) });
+    },
+  },
+];
+
+tests.push(...labTests, ...experimentTests);
