@@ -128,13 +128,22 @@ fn init_logging(log_dir: &std::path::Path) {
         tracing_subscriber::EnvFilter::try_from_env("SLIPWAY_LOG")
             .unwrap_or_else(|_| "info,hyper=warn,aws_smithy_runtime=warn".into())
     };
+    // The SDK's wire-level TRACE carries secrets: capped whatever SLIPWAY_LOG asks.
+    let cap = || {
+        slipway_aws::WIRE_LOG_TARGETS.iter().fold(
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing_subscriber::filter::LevelFilter::TRACE),
+            |t, target| t.with_target(*target, tracing_subscriber::filter::LevelFilter::DEBUG),
+        )
+    };
     let file = std::fs::create_dir_all(log_dir)
         .ok()
         .map(|_| tracing_appender::rolling::daily(log_dir, "slipway.log"));
     let registry = tracing_subscriber::registry().with(
         tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
-            .with_filter(filter()),
+            .with_filter(filter())
+            .with_filter(cap()),
     );
     let result = match file {
         Some(f) => registry
@@ -142,7 +151,8 @@ fn init_logging(log_dir: &std::path::Path) {
                 tracing_subscriber::fmt::layer()
                     .with_ansi(false)
                     .with_writer(f)
-                    .with_filter(filter()),
+                    .with_filter(filter())
+                    .with_filter(cap()),
             )
             .try_init(),
         None => registry.try_init(),

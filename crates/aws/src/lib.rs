@@ -15,4 +15,22 @@ pub mod profiles;
 pub mod resources;
 
 pub use connection::{ConnectRequest, Connection};
+
+/// Log targets of the SDK and its HTTP stack whose TRACE output carries secrets: response
+/// bodies (an ECR login token), the signed canonical request (a session token). Slipway's
+/// binaries cap them at DEBUG whatever `SLIPWAY_LOG` asks for.
+pub const WIRE_LOG_TARGETS: &[&str] = &[
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http",
+    "aws_smithy_http_client",
+    "aws_smithy_types",
+    "aws_sigv4",
+    "aws_config",
+    "aws_credential_types",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "bollard",
+];
 pub use error::AwsError;

@@ -455,13 +455,25 @@ impl From<Outcome> for ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SLIPWAY_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    {
+        use tracing_subscriber::prelude::*;
+        // The SDK's wire-level TRACE carries secrets: capped whatever SLIPWAY_LOG asks.
+        let cap = slipway_aws::WIRE_LOG_TARGETS.iter().fold(
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing_subscriber::filter::LevelFilter::TRACE),
+            |t, target| t.with_target(*target, tracing_subscriber::filter::LevelFilter::DEBUG),
+        );
+        let filter = tracing_subscriber::EnvFilter::try_from_env("SLIPWAY_LOG")
+            .unwrap_or_else(|_| "warn".into());
+        tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_filter(filter)
+                    .with_filter(cap),
+            )
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
