@@ -277,6 +277,12 @@ pub async fn register_taskdef(
     if let Some(task_role) = props.get("task_role").and_then(Value::as_str) {
         req = req.task_role_arn(task_role);
     }
+    let before = family_revisions(
+        conn,
+        &want.name,
+        aws_sdk_ecs::types::TaskDefinitionStatus::Active,
+    )
+    .await?;
     let out = req
         .send()
         .await
@@ -284,6 +290,25 @@ pub async fn register_taskdef(
     let td = out
         .task_definition()
         .ok_or_else(|| empty("RegisterTaskDefinition"))?;
+    // A retried call whose first answer was lost registered one more revision than asked:
+    // the revisions that appeared meanwhile, other than the one returned, are deregistered.
+    let returned = td.task_definition_arn().unwrap_or_default();
+    for arn in family_revisions(
+        conn,
+        &want.name,
+        aws_sdk_ecs::types::TaskDefinitionStatus::Active,
+    )
+    .await?
+    {
+        if arn != returned && !before.contains(&arn) {
+            conn.ecs()
+                .deregister_task_definition()
+                .task_definition(&arn)
+                .send()
+                .await
+                .map_err(conn.fail("ECS", "DeregisterTaskDefinition"))?;
+        }
+    }
     Ok(taskdef_observed(
         &want.key,
         td,

@@ -125,6 +125,9 @@ pub async fn create_lb(
         .load_balancers()
         .first()
         .ok_or_else(|| empty("CreateLoadBalancer"))?;
+    // A retried call whose first answer was lost may have made a second load balancer of the
+    // same name (the emulator does; AWS answers with the first): keep the one returned.
+    remove_others_named(conn, &want.name, lb.load_balancer_arn()).await?;
     Ok(lb_observed(
         &want.key,
         lb,
@@ -161,12 +164,17 @@ pub async fn update_lb(
         .ok_or_else(|| empty("DescribeLoadBalancers"))
 }
 
-/// Deletes the load balancer.
+/// Deletes the load balancer, and any other of the same name (see `remove_others_named`).
 pub async fn delete_lb(conn: &Connection, current: &Observed) -> Result<(), AwsError> {
+    delete_lb_arn(conn, &current.id).await?;
+    remove_others_named(conn, &current.name, None).await
+}
+
+async fn delete_lb_arn(conn: &Connection, arn: &str) -> Result<(), AwsError> {
     match conn
         .elbv2()
         .delete_load_balancer()
-        .load_balancer_arn(&current.id)
+        .load_balancer_arn(arn)
         .send()
         .await
     {
@@ -174,6 +182,32 @@ pub async fn delete_lb(conn: &Connection, current: &Observed) -> Result<(), AwsE
         Err(e) if crate::error::code_of(&e) == Some("LoadBalancerNotFound") => Ok(()),
         Err(e) => Err(conn.fail("ELBv2", "DeleteLoadBalancer")(e)),
     }
+}
+
+/// Deletes the load balancers named `name` other than `keep`.
+async fn remove_others_named(
+    conn: &Connection,
+    name: &str,
+    keep: Option<&str>,
+) -> Result<(), AwsError> {
+    let out = match conn
+        .elbv2()
+        .describe_load_balancers()
+        .names(name)
+        .send()
+        .await
+    {
+        Ok(o) => o,
+        Err(e) if crate::error::code_of(&e) == Some("LoadBalancerNotFound") => return Ok(()),
+        Err(e) => return Err(conn.fail("ELBv2", "DescribeLoadBalancers")(e)),
+    };
+    for lb in out.load_balancers() {
+        let arn = lb.load_balancer_arn().unwrap_or_default();
+        if !arn.is_empty() && Some(arn) != keep && lb.load_balancer_name() == Some(name) {
+            delete_lb_arn(conn, arn).await?;
+        }
+    }
+    Ok(())
 }
 
 fn empty(op: &'static str) -> AwsError {
