@@ -170,6 +170,11 @@ pub fn problems(service: &ServiceSpec, network: &NetworkSpec) -> Vec<(String, St
             bad("service.environment", format!("'{k}' is not an environment variable name (letters, digits, _; not starting with a digit)"));
         }
     }
+    for k in service.secrets.keys() {
+        if service.environment.contains_key(k) {
+            bad("service.secrets", format!("{k} is both an environment variable and a secret: the container would get one of them, and which one is not up to you"));
+        }
+    }
     for (k, v) in &service.secrets {
         if !(v.starts_with("arn:aws") && (v.contains(":secretsmanager:") || v.contains(":ssm:"))) {
             bad(
