@@ -74,6 +74,12 @@ ensure_tauri_driver() {
   cargo install tauri-driver --locked --quiet
 }
 
+ensure_cargo_fuzz() {
+  [ -x "$HOME/.cargo/bin/cargo-fuzz" ] && return
+  say "installing cargo-fuzz (cargo install --locked)"
+  cargo install cargo-fuzz --locked --quiet
+}
+
 docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 ensure_docker_engine() {
