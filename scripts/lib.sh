@@ -80,6 +80,12 @@ ensure_cargo_fuzz() {
   cargo install cargo-fuzz --locked --quiet
 }
 
+ensure_cargo_deny() {
+  [ -x "$HOME/.cargo/bin/cargo-deny" ] && return
+  say "installing cargo-deny (cargo install --locked)"
+  cargo install cargo-deny --locked --quiet
+}
+
 docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 ensure_docker_engine() {
