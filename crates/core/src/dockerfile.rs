@@ -121,13 +121,19 @@ fn check_arguments(text: &str) -> Result<(), ErrorBody> {
             "FROM" => {
                 if let Some(image) = args.iter().find(|a| !a.starts_with("--")) {
                     if image.chars().any(char::is_control) {
-                        return bad(line, format!("{image:?} is not an image reference."), "Name the base image as name:tag, e.g. node:22-alpine.");
+                        return bad(
+                            line,
+                            format!("{image:?} is not an image reference."),
+                            "Name the base image as name:tag, e.g. node:22-alpine.",
+                        );
                     }
                 }
                 if let Some(i) = args.iter().position(|a| a.eq_ignore_ascii_case("AS")) {
                     let name = args.get(i + 1).copied().unwrap_or_default();
                     let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
-                        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
                     if !ok && !variable(name) {
                         return bad(line, format!("{name:?} is not a stage name: it must start with a letter and have only letters, digits, -, _ and ."), "Name the stage like `AS build`.");
                     }
@@ -139,37 +145,57 @@ fn check_arguments(text: &str) -> Result<(), ErrorBody> {
                         continue;
                     }
                     let (ports, proto) = a.split_once('/').unwrap_or((a, "tcp"));
-                    let valid_port = |p: &str| p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+                    let valid_port =
+                        |p: &str| p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
                     let ports_ok = match ports.split_once('-') {
                         Some((lo, hi)) => valid_port(lo) && valid_port(hi),
                         None => valid_port(ports),
                     };
-                    if !ports_ok || !["tcp", "udp", "sctp"].contains(&proto.to_ascii_lowercase().as_str()) {
+                    if !ports_ok
+                        || !["tcp", "udp", "sctp"].contains(&proto.to_ascii_lowercase().as_str())
+                    {
                         return bad(line, format!("EXPOSE {a} is not a port: a number 1–65535, optionally /tcp or /udp."), "Write the port the app listens on, e.g. EXPOSE 8080.");
                     }
                 }
             }
-            "ENV" => {
-                if args.first().is_some_and(|a| a.starts_with('=')) {
-                    return bad(line, "ENV has a value without a name.".into(), "Write ENV NAME=value.");
-                }
+            "ENV" if args.first().is_some_and(|a| a.starts_with('=')) => {
+                return bad(
+                    line,
+                    "ENV has a value without a name.".into(),
+                    "Write ENV NAME=value.",
+                );
             }
             "HEALTHCHECK" => {
                 for a in args.iter().take_while(|a| a.starts_with("--")) {
                     let (flag, value) = a.split_once('=').unwrap_or((a, ""));
-                    let duration = ["--interval", "--timeout", "--start-period", "--start-interval"];
+                    let duration = [
+                        "--interval",
+                        "--timeout",
+                        "--start-period",
+                        "--start-interval",
+                    ];
                     if duration.contains(&flag) && !variable(value) && !is_duration(value) {
-                        return bad(line, format!("{flag}={value} is not a duration."), "Use a duration such as 30s, 1m30s or 500ms.");
+                        return bad(
+                            line,
+                            format!("{flag}={value} is not a duration."),
+                            "Use a duration such as 30s, 1m30s or 500ms.",
+                        );
                     }
                     if flag == "--retries" && value.parse::<u32>().is_err() {
-                        return bad(line, format!("--retries={value} is not a number."), "Use a whole number, e.g. --retries=3.");
+                        return bad(
+                            line,
+                            format!("--retries={value} is not a number."),
+                            "Use a whole number, e.g. --retries=3.",
+                        );
                     }
                 }
             }
-            "COPY" | "ADD" => {
-                if args.iter().any(|a| *a == "--from=" || *a == "--from") {
-                    return bad(line, format!("{keyword} --from has no stage or image."), "Name the stage to copy from, e.g. COPY --from=build /app /app.");
-                }
+            "COPY" | "ADD" if args.iter().any(|a| *a == "--from=" || *a == "--from") => {
+                return bad(
+                    line,
+                    format!("{keyword} --from has no stage or image."),
+                    "Name the stage to copy from, e.g. COPY --from=build /app /app.",
+                );
             }
             _ => {}
         }
@@ -333,7 +359,10 @@ mod tests {
         let ok = "FROM node:22 AS build-stage\nARG PORT=8080\nEXPOSE 8080/udp 3000-3005 $PORT\nENV A=1 B=2\nHEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD true\nRUN <<EOF\nEXPOSE not-a-port\nENV =inside-a-heredoc\nEOF\nRUN echo a \\\n  && echo b\nCOPY --from=build-stage /a /b\n";
         check_arguments(ok).unwrap();
         let e = check_arguments("FROM node:22\nRUN echo \\\n  ok\nEXPOSE 80 http\n").unwrap_err();
-        assert!(e.message.starts_with("Dockerfile line 4: EXPOSE http"), "{e:?}");
+        assert!(
+            e.message.starts_with("Dockerfile line 4: EXPOSE http"),
+            "{e:?}"
+        );
         assert!(is_duration("1h2m3.5s") && !is_duration("abc") && !is_duration("10"));
     }
 

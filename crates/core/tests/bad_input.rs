@@ -185,7 +185,15 @@ fn name_cases() -> Vec<(NameKind, String)> {
         NameKind::CodeBuildProject,
         NameKind::Pipeline,
     ] {
-        for n in ["", " ", "has space", "emoji🙂", "tab\tname", "new\nline", long.as_str()] {
+        for n in [
+            "",
+            " ",
+            "has space",
+            "emoji🙂",
+            "tab\tname",
+            "new\nline",
+            long.as_str(),
+        ] {
             v.push((kind, n.to_string()));
         }
     }
@@ -254,16 +262,28 @@ fn clear(e: &ErrorBody) -> Result<(), String> {
 fn every_malformed_input_is_refused_clearly_without_a_panic() {
     let mut cases = Vec::new();
     for s in spec_cases() {
-        cases.push(Case { entry: "slipway.toml", input: s });
+        cases.push(Case {
+            entry: "slipway.toml",
+            input: s,
+        });
     }
     for s in dockerfile_cases() {
-        cases.push(Case { entry: "Dockerfile", input: s });
+        cases.push(Case {
+            entry: "Dockerfile",
+            input: s,
+        });
     }
     for s in dockerignore_cases() {
-        cases.push(Case { entry: ".dockerignore", input: s });
+        cases.push(Case {
+            entry: ".dockerignore",
+            input: s,
+        });
     }
     for s in buildspec_cases() {
-        cases.push(Case { entry: "buildspec.yml", input: s });
+        cases.push(Case {
+            entry: "buildspec.yml",
+            input: s,
+        });
     }
     let names = name_cases();
     let sizes = fargate_cases();
@@ -354,9 +374,17 @@ fn every_malformed_input_is_refused_clearly_without_a_panic() {
         }
     }
     let total: usize = by_entry.values().sum();
-    println!("bad-input corpus: {total} inputs {by_entry:?}, {} problems", problems.len());
+    println!(
+        "bad-input corpus: {total} inputs {by_entry:?}, {} problems",
+        problems.len()
+    );
     assert!(total >= 200, "the corpus has {total} inputs");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -377,5 +405,9 @@ fn an_atomic_write_that_cannot_finish_leaves_the_old_file_and_no_temp_file() {
         .collect();
     let mut names = names;
     names.sort();
-    assert_eq!(names, vec!["blocked", "slipway.toml"], "no temp file left behind");
+    assert_eq!(
+        names,
+        vec!["blocked", "slipway.toml"],
+        "no temp file left behind"
+    );
 }
