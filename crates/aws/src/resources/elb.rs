@@ -184,28 +184,30 @@ async fn delete_lb_arn(conn: &Connection, arn: &str) -> Result<(), AwsError> {
     }
 }
 
-/// Deletes the load balancers named `name` other than `keep`.
+/// Deletes the load balancers named `name` other than `keep`. Every load balancer is listed
+/// and filtered by name: asked by name, the emulator answers with one of them only.
 async fn remove_others_named(
     conn: &Connection,
     name: &str,
     keep: Option<&str>,
 ) -> Result<(), AwsError> {
-    let out = match conn
+    let mut doomed = Vec::new();
+    let mut pages = conn
         .elbv2()
         .describe_load_balancers()
-        .names(name)
-        .send()
-        .await
-    {
-        Ok(o) => o,
-        Err(e) if crate::error::code_of(&e) == Some("LoadBalancerNotFound") => return Ok(()),
-        Err(e) => return Err(conn.fail("ELBv2", "DescribeLoadBalancers")(e)),
-    };
-    for lb in out.load_balancers() {
-        let arn = lb.load_balancer_arn().unwrap_or_default();
-        if !arn.is_empty() && Some(arn) != keep && lb.load_balancer_name() == Some(name) {
-            delete_lb_arn(conn, arn).await?;
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(conn.fail("ELBv2", "DescribeLoadBalancers"))?;
+        for lb in page.load_balancers() {
+            let arn = lb.load_balancer_arn().unwrap_or_default();
+            if !arn.is_empty() && Some(arn) != keep && lb.load_balancer_name() == Some(name) {
+                doomed.push(arn.to_string());
+            }
         }
+    }
+    for arn in doomed {
+        delete_lb_arn(conn, &arn).await?;
     }
     Ok(())
 }
