@@ -19,6 +19,27 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The built-in lab `lab` and the resolved project folder, or the error outcome to return.
+fn lab_and_dir(
+    ctx: &Ctx,
+    lab: &str,
+    dir: &Path,
+) -> Result<(labs::Lab, std::path::PathBuf), Outcome> {
+    let Some(l) = labs::find(lab) else {
+        return Err(output::error(
+            ctx.json,
+            &ErrorBody::new(
+                ErrorCode::InvalidInput,
+                format!("There is no lab {lab:?}."),
+                "See `slipway lab list`.",
+            ),
+            Outcome::BadInput,
+        ));
+    };
+    let dir = resolve_dir(dir).map_err(|e| output::error(ctx.json, &e, Outcome::BadInput))?;
+    Ok((l, dir))
+}
+
 pub fn list(json: bool, lang: &str) -> Outcome {
     let labs = match labs::built_in() {
         Ok(l) => l,
@@ -59,20 +80,9 @@ pub async fn check(
     answer: Option<u32>,
     lang: &str,
 ) -> Outcome {
-    let Some(l) = labs::find(lab) else {
-        return output::error(
-            ctx.json,
-            &ErrorBody::new(
-                ErrorCode::InvalidInput,
-                format!("There is no lab {lab:?}."),
-                "See `slipway lab list`.",
-            ),
-            Outcome::BadInput,
-        );
-    };
-    let dir = match resolve_dir(dir) {
-        Ok(d) => d,
-        Err(e) => return output::error(ctx.json, &e, Outcome::BadInput),
+    let (l, dir) = match lab_and_dir(ctx, lab, dir) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
     let steps: Vec<_> = l
         .steps
@@ -197,20 +207,9 @@ pub fn commands(ctx: &Ctx, limit: u32, all: bool, region: &str) -> Outcome {
 
 /// Writes (or prints) the lab report: each step's latest saved check, in Markdown.
 pub fn report(ctx: &Ctx, dir: &Path, lab: &str, lang: &str, out: Option<&Path>) -> Outcome {
-    let Some(l) = labs::find(lab) else {
-        return output::error(
-            ctx.json,
-            &ErrorBody::new(
-                ErrorCode::InvalidInput,
-                format!("There is no lab {lab:?}."),
-                "See `slipway lab list`.",
-            ),
-            Outcome::BadInput,
-        );
-    };
-    let dir = match resolve_dir(dir) {
-        Ok(d) => d,
-        Err(e) => return output::error(ctx.json, &e, Outcome::BadInput),
+    let (l, dir) = match lab_and_dir(ctx, lab, dir) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
     let key = dir.to_string_lossy().to_string();
     let checks = match ctx.store.lab_checks(&key, &l.id) {

@@ -92,6 +92,16 @@ pub async fn reconcile(
     let old: Vec<_> = alive.iter().filter(|t| &t.task_definition != td).collect();
     let mut changed = false;
 
+    let svc = ecs
+        .describe_services()
+        .cluster(&health.cluster)
+        .services(&health.service)
+        .send()
+        .await
+        .map_err(conn.fail("ECS", "DescribeServices"))?;
+    let Some(svc) = svc.services().first() else {
+        return Ok(false);
+    };
     // ECS cannot start a task whose image is not in the registry: its tasks stay PENDING while
     // the agent retries the pull, then stop with CannotPullContainerError. Each round either
     // fails the tasks started in the last one or starts new ones, so the map shows both.
@@ -111,21 +121,18 @@ pub async fn reconcile(
         }
         let failed = failed_starts(health, td);
         if failed >= crate::experiments::failure_threshold(health.desired) {
-            return circuit_breaker(conn, health, &old).await;
+            // The emulator does not keep deploymentConfiguration; Slipway applies the circuit
+            // breaker with rollback unless slipway.toml turns it off (and then the experiment
+            // is refused).
+            let rollback = svc
+                .deployment_configuration()
+                .and_then(|d| d.deployment_circuit_breaker())
+                .is_none_or(|b| b.enable() && b.rollback());
+            return circuit_breaker(conn, health, &old, rollback).await;
         }
     }
 
     // Rolling: never more than max_percent in total; start what room allows.
-    let svc = ecs
-        .describe_services()
-        .cluster(&health.cluster)
-        .services(&health.service)
-        .send()
-        .await
-        .map_err(conn.fail("ECS", "DescribeServices"))?;
-    let Some(svc) = svc.services().first() else {
-        return Ok(false);
-    };
     let max_percent = svc
         .deployment_configuration()
         .and_then(|d| d.maximum_percent())
@@ -346,23 +353,8 @@ async fn circuit_breaker(
     conn: &Connection,
     health: &ServiceHealth,
     old: &[&&slipway_core::health::TaskInfo],
+    rollback: bool,
 ) -> Result<bool, AwsError> {
-    let svc = conn
-        .ecs()
-        .describe_services()
-        .cluster(&health.cluster)
-        .services(&health.service)
-        .send()
-        .await
-        .map_err(conn.fail("ECS", "DescribeServices"))?;
-    // The emulator does not keep deploymentConfiguration; Slipway applies the circuit breaker
-    // with rollback unless slipway.toml turns it off (and then the experiment is refused).
-    let rollback = svc
-        .services()
-        .first()
-        .and_then(|s| s.deployment_configuration())
-        .and_then(|d| d.deployment_circuit_breaker())
-        .is_none_or(|b| b.enable() && b.rollback());
     let previous = old
         .iter()
         .filter(|t| t.last_status == "RUNNING")
