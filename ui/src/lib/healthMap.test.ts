@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentInfo, ServiceHealth, TargetInfo, TaskInfo } from "./bindings";
-import { containerTone, groupTasks, layoutMap, mapContent, placeNodes, reuseNodes, revisionNumber, structureKey, targetsByIp, taskView } from "./healthMap";
+import { changedData, containerTone, flowEdges, groupTasks, layoutMap, mapContent, placeNodes, reuseNodes, revisionNumber, structureKey, targetsByIp, taskView } from "./healthMap";
 
 const td = (rev: number) => `arn:aws:ecs:us-east-1:1:task-definition/shop:${rev}`;
 
@@ -131,6 +131,21 @@ describe("the health map", () => {
     expect(same("internet")).toBe(true);
     expect(same("task:b")).toBe(false);
     expect(same("ctr:b:shop")).toBe(false);
+  });
+
+  it("hands on only the nodes whose look changed, and edges without their tone", () => {
+    const contentOf = (bStatus: string) => mapContent({ groups: groupTasks(health([task("a", 7, "RUNNING"), task("b", 7, bStatus)])), listener: "HTTP :80", loadBalancer: "shop", targetGroup: "shop-tg", image: null });
+    const first = contentOf("PENDING");
+    const live = new Map(first.items.map((i) => [i.id, i.data]));
+    expect(changedData(new Map(), first.items)).toHaveLength(first.items.length);
+    expect(changedData(live, first.items)).toEqual([]);
+    expect(changedData(live, contentOf("PENDING").items)).toEqual([]);
+    const next = contentOf("RUNNING");
+    expect(changedData(live, next.items).map((i) => i.id)).toEqual(["task:b", "ctr:b:shop"]);
+    const edges = flowEdges(next.edges);
+    expect(edges.every((e) => e.type === "health" && e.class === undefined)).toBe(true);
+    expect(next.edges.some((e) => e.class)).toBe(true);
+    expect(edges.map((e) => e.id)).toEqual(next.edges.map((e) => e.id));
   });
 
   it("stacks rows in the map's order: PRIMARY's tasks above the old revision's, each container beside its task", () => {

@@ -322,13 +322,19 @@ export function countByState(tasks: readonly TaskInfo[]): Record<string, number>
   return out;
 }
 
-/** What the map's nodes read besides their data (a Svelte context, so highlighting a
- *  diagnosis's tasks does not remake every node). */
+/** What the map's nodes and edges read besides their props (a Svelte context). A look that only
+ *  changes states reaches the nodes through `data` and the edges through `edgeClass`, keyed by
+ *  id, so Svelte Flow's nodes and edges stay the same objects and only what changed is drawn
+ *  again; highlighting a diagnosis's tasks does not remake any node either. */
 export interface MapState {
   /** Task ids a diagnosis card points at (hovered or focused). */
   readonly highlighted: ReadonlySet<string>;
   /** Opens or folds a group's "+N more". */
   toggleGroup(key: string): void;
+  /** A node's latest data (undefined before the first look that has it). */
+  data(id: string): MapNodeData | undefined;
+  /** An edge's latest tone class ("ok", "fail", …; "" for none). */
+  edgeClass(id: string): string;
 }
 
 export const MAP_STATE = Symbol("health-map-state");
@@ -368,11 +374,17 @@ export function reuseNodes(previous: readonly MapNode[], next: readonly MapNode[
   });
 }
 
-/** The next edges, keeping the previous objects whose look (class) did not change. */
-export function reuseEdges(previous: readonly Edge[], next: readonly Edge[]): Edge[] {
-  const before = new Map(previous.map((e) => [e.id, e]));
-  return next.map((e) => {
-    const p = before.get(e.id);
-    return p && p.class === e.class && p.source === e.source && p.target === e.target ? p : e;
+/** The nodes whose data shows something else than what `live` holds (new ones included): the
+ *  only ones a look needs to draw again. */
+export function changedData(live: ReadonlyMap<string, MapNodeData>, items: readonly { id: string; data: MapNodeData }[]): { id: string; data: MapNodeData }[] {
+  return items.filter((i) => {
+    const p = live.get(i.id);
+    return p === undefined || (p !== i.data && nodeSignature(p) !== nodeSignature(i.data));
   });
+}
+
+/** Svelte Flow's edges for a layout: drawn by the map's own edge (HealthEdge), which takes its
+ *  tone from the map's state, so a tone that changes does not replace the edge. */
+export function flowEdges(edges: readonly Edge[]): Edge[] {
+  return edges.map(({ class: _tone, ...e }) => ({ ...e, type: "health" }));
 }

@@ -1,7 +1,8 @@
 // Browser tests of the real UI against the mocked backend (vite --mode mock), in Debian's
 // Chromium through playwright-core (no browser download). Prints `N passed, M failed`.
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +20,20 @@ const port = await new Promise((resolve) => {
   });
 });
 
-const vite = spawn(join(ui, "node_modules", ".bin", "vite"), ["--mode", "mock", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+// SLIPWAY_UI_BUILD=1 (scripts/bench): a production build of the mock mode served by `vite preview`,
+// so timings are of what ships (Svelte's dev mode checks and metadata cost several times more).
+const viteBin = join(ui, "node_modules", ".bin", "vite");
+let serveArgs = ["--mode", "mock"];
+if (process.env.SLIPWAY_UI_BUILD === "1") {
+  const outDir = mkdtempSync(join(tmpdir(), "slipway-ui-build-"));
+  const built = spawnSync(viteBin, ["build", "--mode", "mock", "--outDir", outDir, "--emptyOutDir"], { cwd: ui, encoding: "utf8" });
+  if (built.status !== 0) {
+    console.error(built.stdout, built.stderr);
+    throw new Error("vite build --mode mock failed");
+  }
+  serveArgs = ["preview", "--outDir", outDir];
+}
+const vite = spawn(viteBin, [...serveArgs, "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
   cwd: ui,
   stdio: ["ignore", "pipe", "pipe"],
 });

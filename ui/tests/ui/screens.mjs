@@ -2166,9 +2166,23 @@ export const monitorTests = [
       // ms, hence the generous bound. Re-layouts are caught exactly by the count below.
       assert.ok(p95 < 250, `p95 frame time ${p95.toFixed(1)} ms`);
       assert.equal(layoutsAfter - layoutsBefore, 0, "state changes never lay the map out again");
+      // One update's main-thread work (the mock times it: arrival → DOM changed and laid out).
+      const work = async (label, from) => {
+        await page.waitForFunction((n) => (window.__monitorUpdateWork?.length ?? 0) >= n + 10, from, { timeout: 20000 });
+        const xs = (await page.evaluate(() => window.__monitorUpdateWork)).slice(from);
+        const w = [...xs].sort((a, b) => a - b);
+        const at = (p) => w[Math.min(w.length - 1, Math.floor(w.length * p))];
+        console.log(`     health map ${label}: update work ${w.length}: median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${w[w.length - 1].toFixed(1)} ms (arrival → laid out)`);
+        assert.ok(w.every((x) => x >= 0 && Number.isFinite(x)));
+        return w.length;
+      };
+      const firstDraw = await page.evaluate(() => window.__monitorUpdateWork[0]);
+      console.log(`     health map: first draw ${firstDraw.toFixed(1)} ms (the first update: 200 tasks, arrival → laid out)`);
+      await work("(24 tasks drawn a revision)", 1);
       // Opening a "+N more" lays it out once with all 100 tasks of that revision.
       await page.click('[data-testid="health-node-more"] >> nth=0');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="health-node-task"]').length >= 100);
+      await work("(one revision opened: 124 tasks drawn)", await page.evaluate(() => window.__monitorUpdateWork.length));
       await shot("monitor-bench");
     },
   },
@@ -2205,6 +2219,7 @@ export const monitorTests = [
           };
           requestAnimationFrame(tick);
           const times = [];
+          const works = [];
           const changes = [];
           for (const step of steps) {
             const before = sig();
@@ -2217,7 +2232,10 @@ export const monitorTests = [
                 if (!ready()) return;
                 mo.disconnect();
                 clearTimeout(timer);
-                requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+                // The main thread's work: the answer → the DOM changed and laid out.
+                root.getBoundingClientRect();
+                const laidOut = performance.now();
+                requestAnimationFrame(() => setTimeout(() => resolve([laidOut, performance.now()])));
               });
               const timer = setTimeout(() => {
                 mo.disconnect();
@@ -2226,14 +2244,15 @@ export const monitorTests = [
               mo.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
             });
             root.querySelector(step.click).click();
-            const painted = await shown;
+            const [laidOut, painted] = await shown;
             times.push(painted - window.__pipelineViewSentAt);
+            works.push(laidOut - window.__pipelineViewSentAt);
             const now = sig();
             changes.push(before.split(",").filter((x, i) => now.split(",")[i] !== x).length);
             await new Promise((r) => setTimeout(r, 30));
           }
           measuring = false;
-          return { times, frames: frames.slice(1), changes };
+          return { times, works, frames: frames.slice(1), changes };
         }, steps);
       const stats = (xs) => {
         const sorted = [...xs].sort((a, b) => a - b);
@@ -2254,6 +2273,8 @@ export const monitorTests = [
       console.log(`     pipeline: ${line("updates", u)} (answer → painted)`);
       console.log(`     pipeline: ${line("draws", d)} (answer → painted)`);
       console.log(`     pipeline: ${line("frames", f)}`);
+      console.log(`     pipeline: ${line("update work", stats(updates.works))} (answer → laid out)`);
+      console.log(`     pipeline: ${line("draw work", stats(draws.works))} (answer → laid out)`);
       // With the machine to itself an update takes a frame or two; with a full CI run beside it
       // (2 cores) several times that, hence the generous bounds.
       assert.ok(u.p95 < 250, `p95 update ${u.p95.toFixed(1)} ms`);
