@@ -60,7 +60,9 @@ impl From<&AwsError> for ErrorBody {
                 format!("Your AWS config files cannot be read: {detail}"),
                 "Fix the line named above in ~/.aws/config or ~/.aws/credentials (every setting must sit under a [profile name] header), or run `aws configure` to rewrite them.",
             ),
-            ProfileNotFound { name, known } => ErrorBody::new(
+            ProfileNotFound { name, known } => {
+                let name = slipway_core::error::clip(name, 64);
+                ErrorBody::new(
                 ErrorCode::AwsProfileNotFound,
                 format!("There is no AWS profile named '{name}'."),
                 if known.is_empty() {
@@ -68,7 +70,8 @@ impl From<&AwsError> for ErrorBody {
                 } else {
                     format!("Pick one of: {}, or create it with `aws configure --profile {name}`.", known.join(", "))
                 },
-            ),
+            )
+            }
             SsoLoginRequired { profile, detail } => ErrorBody::new(
                 ErrorCode::AwsSsoLoginRequired,
                 format!("Profile '{profile}' signs in through IAM Identity Center (SSO) and its session is missing or expired ({detail})."),
@@ -91,7 +94,7 @@ impl From<&AwsError> for ErrorBody {
             ),
             RegionInvalid(region) => ErrorBody::new(
                 ErrorCode::InvalidInput,
-                format!("'{region}' is not an AWS region name."),
+                format!("'{}' is not an AWS region name.", slipway_core::error::clip(region, 64)),
                 "Use a region code such as ap-southeast-1 or us-east-1.",
             ),
             Unreachable { endpoint, detail, practice } => ErrorBody::new(

@@ -11,7 +11,38 @@ use slipway_core::connection::{ProfileKind, ProfileSummary, PRACTICE_PROFILE, PR
 pub async fn load_profile_set(env: &Env) -> Result<ProfileSet, AwsError> {
     aws_config::profile::load(&Fs::real(), env, &EnvConfigFiles::default(), None)
         .await
-        .map_err(|e| AwsError::ConfigInvalid(crate::error::error_chain(&e)))
+        .map_err(|e| {
+            let mut detail = crate::error::error_chain(&e);
+            // Invisible and common: Notepad's "UTF-8 with BOM". The SDK (like the AWS CLI)
+            // reads the mark as text before the first [profile] header.
+            for file in profile_files(env) {
+                if std::fs::read(&file).is_ok_and(|b| b.starts_with(&[0xEF, 0xBB, 0xBF])) {
+                    detail = format!(
+                        "{} starts with a byte-order mark (the editor saved it as \"UTF-8 with BOM\"); save it as plain UTF-8. ({detail})",
+                        file.display()
+                    );
+                }
+            }
+            AwsError::ConfigInvalid(detail)
+        })
+}
+
+/// The config and credentials files the SDK reads, as it finds them.
+fn profile_files(env: &Env) -> Vec<std::path::PathBuf> {
+    let home = env.get("HOME").ok().map(std::path::PathBuf::from);
+    let pick = |var: &str, default: &str| {
+        env.get(var)
+            .ok()
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(default)))
+    };
+    [
+        pick("AWS_CONFIG_FILE", ".aws/config"),
+        pick("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// How a profile gets credentials, judged from its settings.
@@ -119,6 +150,151 @@ mod tests {
             "message should say what is wrong: {}",
             body.message
         );
+    }
+
+    /// Issue 9's bad-input corpus, AWS profile files: each malformed file is either refused
+    /// with a worded error that names the problem and never quotes a secret, or (where the SDK's
+    /// parser is lenient, as AWS's tools are) read without the broken part; never a panic.
+    #[tokio::test]
+    async fn a_corpus_of_malformed_profile_files_never_panics_or_leaks_a_secret() {
+        const SECRET: &str = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY";
+        // (config, credentials, refused?)
+        let cases: Vec<(String, String, bool)> = vec![
+            ("[default\nregion = us-east-1\n".into(), String::new(), true),
+            ("region = us-east-1\n".into(), String::new(), true),
+            (
+                String::new(),
+                format!("aws_secret_access_key = {SECRET}\n"),
+                true,
+            ),
+            (
+                String::new(),
+                format!("[default\naws_secret_access_key = {SECRET}\n"),
+                true,
+            ),
+            (
+                String::new(),
+                format!("[default]\n  aws_secret_access_key = {SECRET}\n"),
+                true,
+            ),
+            (
+                "[profile a]\n  region = us-east-1\n".into(),
+                String::new(),
+                true,
+            ),
+            ("[profile a]\nregion\n".into(), String::new(), true),
+            ("[profile a]\n= us-east-1\n".into(), String::new(), true),
+            (String::new(), format!("[default]\n{SECRET}\n"), true),
+            ("[]\nregion = us-east-1\n".into(), String::new(), false),
+            (
+                "[profile]\nregion = us-east-1\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                "[profile a b]\nregion = us-east-1\n".into(),
+                String::new(),
+                false,
+            ),
+            ("[profile a]\nregion = \n".into(), String::new(), false),
+            (
+                "[profile a]\nregion = us-east-1\n[profile a]\nregion = eu-west-1\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                "[profile a]\nsso_session = missing\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                "[profile a]\nrole_arn = not-an-arn\nsource_profile = a\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                "[profile \u{0}]\nregion = us-east-1\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                "\u{feff}[default]\nregion = us-east-1\n".into(),
+                String::new(),
+                true,
+            ),
+            (
+                "[default]\r\nregion = us-east-1\r\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                "# only a comment\n; and another\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                format!("[profile {}]\nregion = us-east-1\n", "x".repeat(10_000)),
+                String::new(),
+                false,
+            ),
+            (
+                "[default]\nregion = us-east-1\n".repeat(2_000),
+                String::new(),
+                false,
+            ),
+            (
+                "[profile a]\ns3 =\n  max_concurrent_requests = 20\n".into(),
+                String::new(),
+                false,
+            ),
+            (
+                String::from_utf8_lossy(&[0xff, 0xfe, 0x00, 0x5b]).into_owned(),
+                String::new(),
+                true,
+            ),
+        ];
+        let (mut refused, mut read) = (0, 0);
+        let mut wrong = Vec::new();
+        for (i, (config, credentials, want_refused)) in cases.iter().enumerate() {
+            let (_d, env) = env_with(config, credentials);
+            match list_profiles(&env).await {
+                Err(e) => {
+                    let body = slipway_core::ErrorBody::from(&e);
+                    assert_eq!(
+                        body.code,
+                        slipway_core::ErrorCode::AwsConfigInvalid,
+                        "case {i}"
+                    );
+                    assert!(body.message.len() > 30, "case {i}: {}", body.message);
+                    assert!(
+                        !body.message.contains(SECRET),
+                        "case {i} quotes the secret: {}",
+                        body.message
+                    );
+                    assert!(!body.hint.is_empty(), "case {i}");
+                    if !want_refused {
+                        wrong.push(format!("case {i} was refused: {}", body.message));
+                    }
+                    if config.starts_with('\u{feff}') {
+                        assert!(
+                            body.message.contains("byte-order mark"),
+                            "case {i}: {}",
+                            body.message
+                        );
+                    }
+                    refused += 1;
+                }
+                Ok(profiles) => {
+                    if *want_refused {
+                        wrong.push(format!("case {i} was read: {profiles:?}"));
+                    }
+                    assert_eq!(profiles[0].name, "practice", "case {i}");
+                    read += 1;
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        println!("profile files: {} malformed, {refused} refused with a worded error, {read} read leniently, no panic, no secret quoted", cases.len());
     }
 
     #[tokio::test]

@@ -92,6 +92,16 @@ impl PracticeStack {
     pub fn log_dir(&self) -> PathBuf {
         self.state_dir.join("logs")
     }
+
+    /// The local registry's log (scripts/practice starts it writing there).
+    pub fn registry_log(&self) -> PathBuf {
+        self.log_dir().join("registry.log")
+    }
+
+    /// Where the local registry keeps its blobs and manifests.
+    pub fn registry_data_dir(&self) -> PathBuf {
+        self.state_dir.join("registry").join("data")
+    }
 }
 
 fn default_state_dir() -> PathBuf {

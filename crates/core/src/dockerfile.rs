@@ -21,7 +21,10 @@ pub fn parse(text: &str) -> Result<parse_dockerfile::Dockerfile<'_>, ErrorBody> 
     let file = parse_dockerfile::parse(text).map_err(|e| {
         ErrorBody::new(
             ErrorCode::DockerfileInvalid,
-            format!("The Dockerfile cannot be parsed: {e}"),
+            format!(
+                "The Dockerfile cannot be parsed: {}",
+                crate::error::clip(&e.to_string(), 300)
+            ),
             "Fix the instruction named above; every line must start with an instruction such as FROM, RUN or COPY.",
         )
     })?;
@@ -108,7 +111,7 @@ fn check_arguments(text: &str) -> Result<(), ErrorBody> {
     let bad = |line: u32, what: String, hint: &str| {
         Err(ErrorBody::new(
             ErrorCode::DockerfileInvalid,
-            format!("Dockerfile line {line}: {what}"),
+            format!("Dockerfile line {line}: {}", crate::error::clip(&what, 300)),
             hint,
         ))
     };

@@ -119,19 +119,78 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// Builds an error body; `hint` should say what the person can do about it.
+    /// Builds an error body; `hint` should say what the person can do about it. A message or
+    /// hint longer than `MAX_TEXT` characters (one that quotes a pasted megabyte) is cut there,
+    /// saying how much was left out.
     pub fn new(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Self {
             code,
-            message: message.into(),
-            hint: hint.into(),
+            message: bounded(message.into()),
+            hint: bounded(hint.into()),
         }
+    }
+}
+
+/// The longest message or hint an error carries, in characters.
+pub const MAX_TEXT: usize = 2000;
+
+fn bounded(text: String) -> String {
+    let total = text.chars().count();
+    if total <= MAX_TEXT {
+        return text;
+    }
+    let head: String = text.chars().take(MAX_TEXT).collect();
+    format!("{head}… ({} more characters not shown)", total - MAX_TEXT)
+}
+
+/// What a person typed, for an error message: at most `max` characters, the rest said as a
+/// count, and control characters shown escaped (a megabyte or a NUL pasted into a field must
+/// not end up in the message as is).
+pub fn clip(text: &str, max: usize) -> String {
+    let shown: String = text
+        .chars()
+        .take(max)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    let total = text.chars().count();
+    if total > max {
+        format!("{shown}… ({total} characters)")
+    } else {
+        shown
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_quoting_a_megabyte_is_cut_short() {
+        let e = ErrorBody::new(ErrorCode::InvalidInput, "x".repeat(1 << 20), "fix it");
+        assert!(e.message.chars().count() < MAX_TEXT + 60);
+        assert!(
+            e.message.ends_with("more characters not shown)"),
+            "{}",
+            &e.message[MAX_TEXT..]
+        );
+        assert_eq!(e.hint, "fix it");
+    }
+
+    #[test]
+    fn typed_text_is_clipped_and_escaped_for_messages() {
+        assert_eq!(clip("lab", 64), "lab");
+        assert_eq!(clip("a\0b", 64), "a\\u{0}b");
+        let long = "x".repeat(1 << 20);
+        let c = clip(&long, 64);
+        assert!(c.len() < 100, "{c}");
+        assert!(c.ends_with("… (1048576 characters)"), "{c}");
+    }
 
     #[test]
     fn error_body_serializes_to_the_documented_ipc_shape() {

@@ -33,14 +33,17 @@ pub fn resolve_project_dir(path: &str) -> Result<PathBuf, ErrorBody> {
     if !p.is_absolute() {
         return Err(ErrorBody::new(
             ErrorCode::InvalidInput,
-            format!("'{trimmed}' is not an absolute path"),
+            format!(
+                "'{}' is not an absolute path",
+                crate::error::clip(trimmed, 200)
+            ),
             "Pick the folder with the Open button, or give its full path.",
         ));
     }
     let canonical = p.canonicalize().map_err(|e| {
         ErrorBody::new(
             ErrorCode::PathNotFound,
-            format!("Cannot open '{trimmed}': {e}"),
+            format!("Cannot open '{}': {e}", crate::error::clip(trimmed, 200)),
             "Check that the folder exists and that you can read it.",
         )
     })?;

@@ -197,7 +197,8 @@ pub async fn build(
                 on_event(event);
                 return Err(classify_failure(&error, &parser, &bases, &req.dockerfile));
             }
-            Err(e) => return Err(DockerError::Engine(e)),
+            // The answer had started: an error now means the connection broke under it.
+            Err(e) => return Err(lost_or_refused(e, "build")),
         };
         if let Some(text) = info.stream {
             for event in parser.feed(&text, now_ms()) {
@@ -215,11 +216,19 @@ pub async fn build(
             image_id = Some(id);
         }
     }
+    // The engine reports the image's id (aux) before "Successfully tagged"; an answer that ends
+    // without it was cut short (the engine stopped), whatever an old image of that tag says.
+    let Some(image_id) = image_id else {
+        return Err(DockerError::EngineLost {
+            during: "build",
+            detail: "its answer ended before it reported an image".into(),
+        });
+    };
     let inspect = docker
         .inspect_image(&primary)
         .await
-        .map_err(DockerError::Engine)?;
-    let id = image_id.or(inspect.id.clone()).unwrap_or_default();
+        .map_err(|e| lost_or_refused(e, "build"))?;
+    let id = image_id;
     for extra in req.tags.iter().skip(1) {
         let (repo, tag) = split_reference(extra);
         docker
@@ -269,6 +278,19 @@ pub async fn build(
 }
 
 /// A failed step, or a base image the engine could not pull.
+/// An error after the engine began answering: its own refusal stays one; a broken connection
+/// (the engine crashed or restarted) is said as such.
+fn lost_or_refused(e: bollard::errors::Error, during: &'static str) -> DockerError {
+    use bollard::errors::Error as B;
+    match e {
+        B::DockerResponseServerError { .. } | B::DockerStreamError { .. } => DockerError::Engine(e),
+        other => DockerError::EngineLost {
+            during,
+            detail: other.to_string(),
+        },
+    }
+}
+
 fn classify_failure(
     message: &str,
     parser: &BuildLogParser,

@@ -41,6 +41,12 @@ pub enum DockerError {
     },
     #[error("image {image} does not exist in the local engine")]
     ImageNotFound { image: String },
+    /// The engine stopped answering in the middle of `during` (it crashed, or was restarted).
+    #[error("the Docker engine stopped answering during the {during}")]
+    EngineLost {
+        during: &'static str,
+        detail: String,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("port {port} is already in use")]
@@ -103,6 +109,16 @@ impl From<&DockerError> for ErrorBody {
                 ErrorCode::ImageNotFound,
                 format!("There is no image {image} in the local Docker engine."),
                 "Build it first (step 2, or `slipway build`), or check the name and tag with `docker images`.",
+            ),
+            DockerError::EngineLost { during, detail } => ErrorBody::new(
+                ErrorCode::DockerUnreachable,
+                format!(
+                    "The Docker engine stopped answering during the {during} ({detail}): it crashed or was restarted. Nothing was tagged or sent as finished."
+                ),
+                match *during {
+                    "push" => "Wait until the engine answers again (`docker info`), then push again: layers the registry already has are not sent twice.",
+                    _ => "Wait until the engine answers again (`docker info`), then build again: the steps that finished before it stopped are reused from the cache.",
+                },
             ),
             DockerError::Cancelled => ErrorBody::new(
                 ErrorCode::Cancelled,

@@ -271,8 +271,11 @@ pub async fn push(
             f = body.frame() => f,
         };
         let Some(frame) = frame else { break };
-        let frame = frame
-            .map_err(|e| DockerError::Core(push_failure(&e.to_string(), &reference, login)))?;
+        // The answer had started: an error reading it means the connection broke under it.
+        let frame = frame.map_err(|e| DockerError::EngineLost {
+            during: "push",
+            detail: scrub(&e.to_string(), &[&login.password]),
+        })?;
         let Some(data) = frame.data_ref() else {
             continue;
         };
@@ -311,12 +314,10 @@ pub async fn push(
             }
         }
     }
-    let (digest, manifest_size) = digest.ok_or_else(|| {
-        DockerError::Core(push_failure(
-            "the engine finished without reporting a digest",
-            &reference,
-            login,
-        ))
+    // The engine reports the digest last; an answer that ends without it was cut short.
+    let (digest, manifest_size) = digest.ok_or_else(|| DockerError::EngineLost {
+        during: "push",
+        detail: "its answer ended before it reported the image's digest".into(),
     })?;
     Ok(PushResult {
         reference,

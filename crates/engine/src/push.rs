@@ -145,6 +145,50 @@ pub fn tag_of(image: &str) -> &str {
     slipway_docker::build::split_reference(image).1
 }
 
+/// A failed push to the practice registry, said better when the registry's log (what it wrote
+/// since `log_from`) shows why: the engine only reports "500 Internal Server Error".
+fn practice_push_failure(
+    stack: &PracticeStack,
+    log_from: u64,
+    image: &str,
+    body: ErrorBody,
+) -> ErrorBody {
+    if body.code != ErrorCode::PushFailed {
+        return body;
+    }
+    let Some(logged) = read_from(&stack.registry_log(), log_from) else {
+        return body;
+    };
+    if !logged.contains("no space left on device") {
+        return body;
+    }
+    let data = stack.registry_data_dir();
+    ErrorBody::new(
+        ErrorCode::StorageFull,
+        format!(
+            "The practice registry ran out of disk space while receiving {image}: its log says \"no space left on device\" for {}.",
+            data.display()
+        ),
+        format!(
+            "Free space on the disk that holds {} (`df -h {}` shows it; `docker image prune` and removing old practice images help), then push again: layers already sent are kept.",
+            data.display(),
+            data.display()
+        ),
+    )
+}
+
+/// What a file holds from byte `from` on (at most its last MiB), if it can be read.
+fn read_from(path: &std::path::Path, from: u64) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let start = from.max(len.saturating_sub(1 << 20)).min(len);
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let mut buf = Vec::new();
+    f.read_to_end(&mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
 /// Pushes the local `image` (e.g. `shop:1a2b3c4`) to the project's ECR repository under its tag.
 #[allow(clippy::too_many_arguments)]
 pub async fn push_image(
@@ -188,6 +232,8 @@ pub async fn push_image(
         }
     }
     let mut renewed = false;
+    // What the practice registry logs from here on tells a full disk from other failures.
+    let log_from = std::fs::metadata(stack.registry_log()).map_or(0, |m| m.len());
     let result: PushResult = loop {
         let auth = logins.get(conn, renewed).await?;
         on_progress(PushProgress::LoggedIn {
@@ -218,7 +264,14 @@ pub async fn push_image(
                     },
                 });
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                let body = ErrorBody::from(e);
+                return Err(if conn.practice {
+                    practice_push_failure(stack, log_from, image, body)
+                } else {
+                    body
+                });
+            }
         }
     };
     if conn.practice {
