@@ -162,3 +162,38 @@ ensure_standin_images() {
   fi
   as_root rm -rf "$work"
 }
+
+# desktop_session ARTIFACTS CMD...: runs CMD where the real app can be driven: an Xvfb display,
+# a D-Bus session, and tauri-driver (with WebKitWebDriver) on a free loopback port, whose URL is
+# in SLIPWAY_WEBDRIVER_URL. Returns CMD's status; the display and the driver are stopped after.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+desktop_session() {
+  local artifacts="$1" display_num xvfb_pid rc
+  shift
+  mkdir -p "$artifacts"
+  display_num=$((90 + RANDOM % 9))
+  while [ -e "/tmp/.X11-unix/X$display_num" ]; do display_num=$((display_num + 1)); done
+  DRIVER_PORT=$(free_port) NATIVE_PORT=$(free_port)
+  export DISPLAY=":$display_num" WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1 LIBGL_ALWAYS_SOFTWARE=1
+  export SLIPWAY_WEBDRIVER_URL="http://127.0.0.1:$DRIVER_PORT" DRIVER_PORT NATIVE_PORT DESKTOP_ARTIFACTS="$artifacts"
+  TAURI_DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+  export TAURI_DRIVER
+  Xvfb "$DISPLAY" -screen 0 1440x900x24 -nolisten tcp >"$artifacts/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X$display_num" ] && break; sleep 0.1; done
+  set +e
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  dbus-run-session -- bash -c '
+    "$TAURI_DRIVER" --port "$DRIVER_PORT" --native-port "$NATIVE_PORT" --native-driver /usr/bin/WebKitWebDriver >"$DESKTOP_ARTIFACTS/tauri-driver.log" 2>&1 &
+    DRIVER=$!
+    for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$DRIVER_PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
+    "$@"
+    rc=$?
+    kill $DRIVER 2>/dev/null; wait $DRIVER 2>/dev/null
+    exit $rc
+  ' _ "$@"
+  rc=$?
+  set -e
+  kill "$xvfb_pid" 2>/dev/null || true
+  return $rc
+}

@@ -254,3 +254,93 @@ async fn a_hidden_window_makes_no_call() {
     assert_eq!(updates[0].activity, Activity::Hidden);
     assert_eq!(updates[0].next_look_ms, None);
 }
+
+/// The peer of the watching-cost benchmark (issue 10): a naive poller that describes everything
+/// the health map shows (the service, its running and stopped tasks, the tasks, the target
+/// group's health) every 2 s, through the same clients and answers, for `minutes` of virtual
+/// time. Returns the calls it made.
+async fn naive_poll_for(rolling: bool, minutes: u64) -> usize {
+    let journal = Arc::new(MemoryJournal::default());
+    let conn = connection(service_rules(rolling), journal.clone());
+    let (ecs, elb) = (conn.ecs(), conn.elbv2());
+    let end = tokio::time::Instant::now() + Duration::from_secs(minutes * 60);
+    while tokio::time::Instant::now() < end {
+        let service = ecs
+            .describe_services()
+            .cluster("shop")
+            .services("shop")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(service.services().len(), 1);
+        let running = ecs
+            .list_tasks()
+            .cluster("shop")
+            .service_name("shop")
+            .send()
+            .await
+            .unwrap();
+        ecs.list_tasks()
+            .cluster("shop")
+            .service_name("shop")
+            .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
+            .send()
+            .await
+            .unwrap();
+        let tasks = ecs
+            .describe_tasks()
+            .cluster("shop")
+            .set_tasks(Some(running.task_arns().to_vec()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(tasks.tasks().len(), 2);
+        elb.describe_target_health()
+            .target_group_arn(TG)
+            .send()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    journal.records().len()
+}
+
+/// Watching cost, ours vs the naive poller, over the same virtual minutes (scripts/bench prints
+/// this table; the counts are exact, so the ratio is asserted here too).
+#[tokio::test(start_paused = true)]
+async fn watching_cost_against_a_naive_poller() {
+    let minutes = 10;
+    let (steady, _) = watch_for(false, true, minutes).await;
+    let (rolling, _) = watch_for(true, true, minutes).await;
+    let (hidden, _) = watch_for(false, false, minutes).await;
+    let naive_steady = naive_poll_for(false, minutes).await;
+    let naive_rolling = naive_poll_for(true, minutes).await;
+    let per_min = |n: usize| n as f64 / minutes as f64;
+    println!("watching cost over {minutes} virtual minutes (calls a minute; peer: every 2 s, describe everything the map shows)");
+    println!(
+        "  {:<26} {:>8} {:>8} {:>7}",
+        "", "Slipway", "naive", "ratio"
+    );
+    for (what, ours, peer) in [
+        ("steady service", steady, naive_steady),
+        ("rollout under way", rolling, naive_rolling),
+        ("window hidden (steady)", hidden, naive_steady),
+    ] {
+        println!(
+            "  {what:<26} {:>8.1} {:>8.1} {:>6.2}x",
+            per_min(ours),
+            per_min(peer),
+            ours as f64 / peer as f64
+        );
+    }
+    assert!(
+        naive_steady >= 5 * 30 * minutes as usize - 5,
+        "the peer looked every 2 s: {naive_steady}"
+    );
+    assert!(
+        (steady as f64) <= 0.2 * naive_steady as f64,
+        "steady watching should cost at most 0.2x the naive poller: {steady} vs {naive_steady}"
+    );
+    assert!(rolling > steady, "a rollout is looked at more often");
+    assert_eq!(hidden, 0);
+}

@@ -59,6 +59,8 @@ struct State {
     rng: Rng,
     /// Probability that a request gets a fault, 0..1.
     rate: f64,
+    /// Added to every answer that is forwarded (AWS's round trip, for the latency benchmark).
+    latency: Duration,
     injected: Vec<(Fault, String)>,
 }
 
@@ -84,6 +86,7 @@ impl FaultProxy {
         let state = Arc::new(Mutex::new(State {
             rng: Rng(seed),
             rate,
+            latency: Duration::ZERO,
             injected: Vec::new(),
         }));
         let requests = Arc::new(AtomicU64::new(0));
@@ -107,6 +110,12 @@ impl FaultProxy {
 
     pub fn set_rate(&self, rate: f64) {
         self.state.lock().unwrap().rate = rate;
+    }
+
+    /// Delays every forwarded answer by `latency`.
+    #[allow(dead_code)] // used by the latency benchmark, not the fault matrix
+    pub fn set_latency(&self, latency: Duration) {
+        self.state.lock().unwrap().latency = latency;
     }
 
     pub fn requests(&self) -> u64 {
@@ -323,7 +332,7 @@ async fn serve(
         return Ok(());
     };
     count.fetch_add(1, Ordering::SeqCst);
-    let (fault, delay_ms) = {
+    let (fault, delay_ms, latency) = {
         let mut s = state.lock().unwrap();
         let hit = s.rng.unit() < s.rate;
         let pick = (s.rng.next() % ALL.len() as u64) as usize;
@@ -332,13 +341,16 @@ async fn serve(
         if let Some(f) = fault {
             s.injected.push((f, req.operation()));
         }
-        (fault, delay)
+        (fault, delay, s.latency)
     };
     let mut client = reader.into_inner();
     match fault {
         None | Some(Fault::Slow) => {
             if fault.is_some() {
                 tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            }
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
             }
             let answer = forward(upstream, &req).await?;
             client.write_all(&close_after(&answer)).await?;
