@@ -36,6 +36,8 @@ print(t); print(base64.b64decode(t).decode().split(':', 1)[1])`;
     "ECR token": token,
     "ECR password": ecrPassword,
     "AWS secret key": "practice-secret-not-valid-on-aws",
+    // crates/aws/src/connection.rs, Connection::PRACTICE_SESSION_TOKEN: sent with every request.
+    "AWS session token": "practice-session-token-not-valid-on-aws-IQoJb3JpZ2luX2VjEPr",
   };
 
   const all = files(data);

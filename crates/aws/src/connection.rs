@@ -151,6 +151,10 @@ impl Connection {
         })
     }
 
+    /// The practice connection's session token (sent with every request; never valid on AWS).
+    pub const PRACTICE_SESSION_TOKEN: &'static str =
+        "practice-session-token-not-valid-on-aws-IQoJb3JpZ2luX2VjEPr";
+
     /// The practice connection: every client talks to the local emulator with throwaway keys.
     pub fn practice(
         stack: &PracticeStack,
@@ -158,11 +162,13 @@ impl Connection {
         journal: Arc<dyn CallJournal>,
     ) -> Self {
         let region = region.unwrap_or_else(|| PRACTICE_REGION.into());
-        // moto accepts any keys; these are not secrets and are never valid on real AWS.
+        // moto accepts any keys; these are not secrets and are never valid on real AWS. A
+        // session token too, as temporary credentials (SSO, assumed roles) have: every request
+        // carries it, so the secrets scan can look for it where a real one would leak.
         let creds = Credentials::new(
             "AKIAPRACTICE00000000",
             "practice-secret-not-valid-on-aws",
-            None,
+            Some(Self::PRACTICE_SESSION_TOKEN.into()),
             None,
             "slipway-practice",
         );

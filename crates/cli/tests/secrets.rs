@@ -1,6 +1,6 @@
 //! Secrets never leak: a whole practice-mode flow through the real CLI (build, push, apply,
 //! pipeline, status, lab report and commands, destroy) with debug logging on, then every byte
-//! it left behind is scanned for the secrets it handled: the AWS secret key, the ECR login
+//! it left behind is scanned for the secrets it handled: the AWS secret key and session token, the ECR login
 //! token and the password inside it, the registry's password. Scanned: each command's stdout
 //! and stderr (where the CLI's log goes), the data folder (the SQLite store and its journal,
 //! WAL included), and the project folder (the exported report). Zero hits.
@@ -89,6 +89,10 @@ fn no_secret_reaches_output_logs_store_journal_or_exports() {
         (
             "AWS secret key",
             "practice-secret-not-valid-on-aws".to_string(),
+        ),
+        (
+            "AWS session token",
+            slipway_aws::Connection::PRACTICE_SESSION_TOKEN.to_string(),
         ),
         ("ECR token", token.clone()),
         ("ECR password", decoded),
