@@ -167,6 +167,15 @@ export async function buildImage(p: MockProject, scenario: string, form: BuildFo
         await sleep(failing ? 45 : 90);
         check();
         send({ kind: "log", step: index, text: line });
+        // The engine dies in the middle of the first build (it crashed, or was restarted);
+        // the backend says so (crates/docker DockerError::EngineLost). The next build works.
+        if (scenario === "build-engine-lost" && builds === 1) {
+          throw {
+            code: "docker_unreachable",
+            message: "The Docker engine stopped answering during the build (error reading a body from connection): it crashed or was restarted. Nothing was tagged or sent as finished.",
+            hint: "Wait until the engine answers again (`docker info`), then build again: the steps that finished before it stopped are reused from the cache.",
+          };
+        }
       }
       if (failing) {
         const message = `The command '/bin/sh -c ${s.text.slice(4)}' returned a non-zero code: 1`;

@@ -462,6 +462,21 @@ export const tests = [
     },
   },
   {
+    name: "the engine dying mid-build is said plainly, nothing is shown as built, and building again works",
+    query: "?scenario=build-engine-lost",
+    async run(page, { shot }) {
+      await buildAndWait(page, "failed");
+      const notice = page.locator('[data-testid="error-notice"][data-code="docker_unreachable"]');
+      assert.match(await notice.textContent(), /stopped answering during the build/);
+      assert.match(await notice.textContent(), /build again/);
+      assert.equal(await page.getAttribute('[data-testid="build-progress"]', "data-state"), "failed", "no image is shown as built");
+      await shot("build-engine-lost");
+      await page.keyboard.press("Control+b");
+      await page.waitForSelector('[data-testid="build-progress"][data-state="built"]', { timeout: 15000 });
+      assert.equal(await page.locator('[data-testid="error-notice"][data-code="docker_unreachable"]').count(), 0, "the notice is gone after a good build");
+    },
+  },
+  {
     name: "cancelling a build stops it and says so, not as an error",
     async run(page, { shot }) {
       await page.click('[data-testid="nav-build"]');
