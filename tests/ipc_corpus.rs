@@ -7,24 +7,7 @@ mod common;
 
 use common::{app, invoke};
 use serde_json::{json, Value};
-use slipway_desktop::bindings::command_sigs;
-
-/// Tauri names a command's arguments in camelCase on the JS side.
-fn camel(name: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for c in name.chars() {
-        if c == '_' {
-            up = true;
-        } else if up {
-            out.push(c.to_ascii_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+use slipway_desktop::bindings::{camel, command_sigs};
 
 /// A value of the wrong type for an argument of TypeScript type `ts`.
 fn wrong_type(ts: &str) -> Value {

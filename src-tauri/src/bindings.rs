@@ -614,7 +614,8 @@ pub fn type_decls(cfg: &Config) -> Vec<String> {
     ]
 }
 
-fn camel(snake: &str) -> String {
+/// A Rust argument's name as the UI passes it (Tauri names command arguments in camelCase).
+pub fn camel(snake: &str) -> String {
     let mut out = String::new();
     let mut upper = false;
     for c in snake.chars() {

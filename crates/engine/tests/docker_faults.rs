@@ -8,6 +8,10 @@
 //! runs out on a 24 MiB tmpfs under a private registry. Both need root (CI and this machine run
 //! as root) and Debian's docker.io and docker-registry, which scripts/setup installs.
 
+#[path = "support/noise.rs"]
+mod noise;
+
+use noise::noise;
 use slipway_core::build::BuildEvent;
 use slipway_core::connection::PracticeStack;
 use slipway_core::spec::ProjectSpec;
@@ -569,21 +573,4 @@ async fn a_full_registry_disk_is_said_in_practice_mode() {
         .force(true)
         .send()
         .await;
-}
-
-/// Bytes that do not compress (xorshift, seeded by the clock so each run's layer is new).
-fn noise(len: usize) -> Vec<u8> {
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15
-        ^ std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
 }

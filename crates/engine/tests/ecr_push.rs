@@ -1,6 +1,10 @@
 //! Step 3 against the practice stack: moto as the ECR API, the local registry (basic auth) as
 //! ECR's registry endpoint, and an image built by the step-2 engine.
 
+#[path = "support/noise.rs"]
+mod noise;
+
+use noise::noise;
 use slipway_core::build::BuildEvent;
 use slipway_core::connection::PracticeStack;
 use slipway_core::ecr::lifecycle_policy;
@@ -46,24 +50,6 @@ async fn world() -> World {
         store,
         store_dir,
     }
-}
-
-/// Bytes that do not compress, so the engine reports the upload's progress as it goes.
-fn noise(len: usize) -> Vec<u8> {
-    // Seeded by the clock: each run's layer is new to the registry (which keeps its data).
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15
-        ^ std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
 }
 
 /// A project whose image has a few layers of its own on the practice base image; the first one
