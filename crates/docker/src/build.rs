@@ -201,6 +201,10 @@ pub async fn build(
             Err(e) => return Err(lost_or_refused(e, "build")),
         };
         if let Some(text) = info.stream {
+            // Engines that report no aux id (some Docker-compatible ones) still end with this.
+            if image_id.is_none() {
+                image_id = successfully_built(&text);
+            }
             for event in parser.feed(&text, now_ms()) {
                 on_event(event);
             }
@@ -278,6 +282,15 @@ pub async fn build(
 }
 
 /// A failed step, or a base image the engine could not pull.
+/// The image id of a classic builder's "Successfully built 6309e022f02c" line, if `text` has it.
+fn successfully_built(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("Successfully built "))
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(str::to_string)
+}
+
 /// An error after the engine began answering: its own refusal stays one; a broken connection
 /// (the engine crashed or restarted) is said as such.
 fn lost_or_refused(e: bollard::errors::Error, during: &'static str) -> DockerError {
@@ -396,6 +409,17 @@ pub fn validate_reference(reference: &str) -> Result<(), DockerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_successfully_built_line_names_the_image() {
+        assert_eq!(
+            successfully_built("Successfully built 6309e022f02c\n").as_deref(),
+            Some("6309e022f02c")
+        );
+        assert_eq!(successfully_built("Step 2/3 : RUN make\n"), None);
+        assert_eq!(successfully_built("Successfully built \n"), None);
+        assert_eq!(successfully_built("Successfully built not-an-id\n"), None);
+    }
 
     #[test]
     fn references_split_at_the_last_colon_after_the_last_slash() {
